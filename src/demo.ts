@@ -1,0 +1,127 @@
+// The demo organization `npm start` seeds on an empty database (and `npm run seed` on
+// demand): a team with every role, two business accounts with complete pages, and a token
+// for each person so a newcomer can try the API in GraphiQL at once.
+import { deflateSync } from 'node:zlib';
+import type { MemberRole } from './generated/prisma/enums.ts';
+import type { AppServices } from './platform/context.ts';
+import * as accounts from './modules/accounts/service.ts';
+import * as pages from './modules/business-page/service.ts';
+
+interface DemoPerson {
+  handle: string;
+  role?: MemberRole;
+  platformRoles?: string[];
+}
+
+const people: DemoPerson[] = [
+  { handle: 'demo.owner', role: 'OWNER' },
+  { handle: 'demo.admin', role: 'ADMIN' },
+  { handle: 'demo.agent', role: 'AGENT' },
+  { handle: 'demo.analyst', role: 'ANALYST' },
+  { handle: 'demo.viewer' },
+  { handle: 'demo.reviewer', platformRoles: ['reviewer'] },
+  { handle: 'demo.platform', platformRoles: ['admin'] },
+];
+
+export interface SeededDemo {
+  organizationId: string;
+  accounts: { id: string; handle: string }[];
+  tokens: { handle: string; role: string; token: string }[];
+}
+
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(bytes: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of bytes) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A small solid-colour PNG, so the demo gallery needs no binary files in the repository. */
+export function solidPng(width: number, height: number, [r, g, b]: [number, number, number]): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    body.copy(out, 4);
+    out.writeUInt32BE(crc32(body), 8 + data.length);
+    return out;
+  };
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, Buffer.from([r, g, b]))]);
+  const pixels = deflateSync(Buffer.concat(Array.from({ length: height }, () => row)));
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', pixels), chunk('IEND', Buffer.alloc(0))]);
+}
+
+const palette: [number, number, number][] = [
+  [233, 69, 96], [37, 244, 238], [254, 198, 53], [120, 86, 255], [46, 204, 113], [52, 73, 94],
+];
+
+export async function seedDemo(services: AppServices, options: { onlyIfEmpty: boolean }): Promise<SeededDemo | null> {
+  const { db } = services;
+  if (options.onlyIfEmpty && (await db.organization.count()) > 0) return null;
+  const existing = await db.businessAccount.findUnique({ where: { handle: 'acme.store' }, select: { organizationId: true } });
+  if (existing) await db.organization.delete({ where: { id: existing.organizationId } });
+
+  const users = new Map<string, string>();
+  for (const person of people) {
+    const user = await db.user.upsert({ where: { subject: `demo|${person.handle}` }, create: { subject: `demo|${person.handle}`, handle: person.handle }, update: {} });
+    users.set(person.handle, user.id);
+  }
+  const owner = { userId: users.get('demo.owner')! };
+  const organization = await accounts.createOrganization(db, owner, { name: 'Acme Live Commerce' });
+  const store = await accounts.createAccount(db, organization.id, { handle: 'acme.store', displayName: 'Acme Store', region: 'FR', category: 'Retail', timeZone: 'Europe/Paris' });
+  const us = await accounts.createAccount(db, organization.id, { handle: 'acme.us', displayName: 'Acme US', region: 'US', category: 'Retail', timeZone: 'America/New_York', whoCanMessage: 'FOLLOWERS' });
+  for (const person of people) {
+    if (!person.role || person.role === 'OWNER') continue;
+    await accounts.addMember(db, owner, organization.id, { handle: person.handle, role: person.role });
+  }
+  await accounts.updatePlatformAttributes(db, store.id, { followerCount: 25_400, ownerAge: 34, seriousViolations: 0 });
+  await accounts.updatePlatformAttributes(db, us.id, { followerCount: 820, ownerAge: 34, seriousViolations: 0 });
+
+  for (const [index, account] of [store, us].entries()) {
+    await pages.updateBusinessInfo(db, services.clock, account.id, {
+      companyName: 'Acme Live Commerce SAS',
+      establishedOn: '2016-03-14',
+      region: account.region,
+      website: 'https://acme.example.com',
+      email: 'hello@acme.example.com',
+      phone: index === 0 ? '+33 1 23 45 67 89' : '+1 212 555 0100',
+      address: index === 0 ? '12 rue de la Paix, 75002 Paris' : '350 5th Ave, New York, NY 10118',
+      iosAppUrl: 'https://apps.apple.com/app/id1234567890',
+      androidAppUrl: 'https://play.google.com/store/apps/details?id=com.acme.live',
+      category: 'Retail',
+    });
+    await pages.addPhotos(db, services.media, account.id, palette.map((colour) => ({ bytes: solidPng(96, 96, colour) })));
+    await pages.setPageEnabled(db, account.id, true);
+  }
+
+  const tokens = await Promise.all(
+    people.map(async (person) => ({
+      handle: person.handle,
+      role: person.role ?? (person.platformRoles?.length ? `platform ${person.platformRoles.join(', ')}` : 'viewer'),
+      token: await services.auth.mint({ sub: `demo|${person.handle}`, handle: person.handle, roles: person.platformRoles }, '30d'),
+    })),
+  );
+  return { organizationId: organization.id, accounts: [store, us].map((a) => ({ id: a.id, handle: a.handle })), tokens };
+}
+
+export function printDemoTokens(demo: SeededDemo, url: string): void {
+  const lines = [
+    '',
+    'Demo data seeded: organization "Acme Live Commerce", accounts @acme.store and @acme.us.',
+    `Open ${url} and add a header {"Authorization": "Bearer <token>"} with one of these tokens (valid 30 days):`,
+    '',
+    ...demo.tokens.map((t) => `  ${t.handle.padEnd(14)} ${t.role.padEnd(22)} ${t.token}`),
+    '',
+    'Mint more with: npm run token -- --handle <handle> [--role reviewer|admin]',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}

@@ -1,0 +1,41 @@
+// Process entry: config → app → listen; seeds the demo on an empty database in development;
+// graceful shutdown on SIGTERM/SIGINT.
+import { pino } from 'pino';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { printDemoTokens, seedDemo } from './demo.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const logger = pino({ level: config.logLevel, base: undefined });
+const app = await createApp(config, { logger });
+if (config.seedDemo) {
+  const seeded = await seedDemo(app.services, { onlyIfEmpty: true });
+  if (seeded) printDemoTokens(seeded, app.url);
+}
+logger.info(`livesuite ready: GraphiQL on ${app.url}`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (error) => {
+        logger.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

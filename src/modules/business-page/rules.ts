@@ -1,0 +1,92 @@
+// Business-info validation and the page's visibility rules (PRODUCT §2).
+import { userError, type UserError } from '../../platform/errors.ts';
+import { isRegionCode } from '../../platform/regions.ts';
+
+export const GALLERY_MAX_PHOTOS = 10;
+/** the gallery module shows on the page from this many photos; the cover shows this many */
+export const GALLERY_MIN_DISPLAYED = 5;
+export const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+export const PHOTO_TYPES = ['image/jpeg', 'image/png', 'image/webp'];
+
+export interface BusinessInfo {
+  companyName: string | null;
+  establishedOn: Date | string | null;
+  region: string | null;
+  website: string | null;
+  email: string | null;
+  phone: string | null;
+  address: string | null;
+  iosAppUrl: string | null;
+  androidAppUrl: string | null;
+  category: string | null;
+}
+
+export const infoKeys = ['companyName', 'establishedOn', 'region', 'website', 'email', 'phone', 'address', 'iosAppUrl', 'androidAppUrl', 'category'] as const;
+
+export type BusinessInfoInput = { [K in keyof BusinessInfo]?: string | null };
+
+const textLimits: Partial<Record<keyof BusinessInfo, number>> = { companyName: 100, address: 200, category: 64 };
+// a pragmatic subset of RFC 5322: one @, no spaces, a dotted domain
+const emailPattern = /^[^\s@"(),:;<>[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const appStoreHosts: Partial<Record<keyof BusinessInfo, string[]>> = {
+  iosAppUrl: ['apps.apple.com', 'itunes.apple.com'],
+  androidAppUrl: ['play.google.com'],
+};
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.') && !/\s/.test(value);
+  } catch {
+    return false;
+  }
+}
+
+/** International form: an optional leading +, 7 to 15 digits, common separators. */
+export function isPhoneNumber(value: string): boolean {
+  if (!/^\+?[0-9 ().-]+$/.test(value)) return false;
+  const digits = value.replace(/\D/g, '');
+  return digits.length >= 7 && digits.length <= 15;
+}
+
+/** Validates the given fields (null clears a field and is always valid). */
+export function checkBusinessInfo(input: BusinessInfoInput, today: Date): UserError[] {
+  const errors: UserError[] = [];
+  for (const key of infoKeys) {
+    const value = input[key];
+    if (value === null || value === undefined) continue;
+    const field = ['input', key];
+    const limit = textLimits[key];
+    if (value.trim() === '') {
+      errors.push(userError('REQUIRED', field, `${key} cannot be blank; send null to clear it.`));
+    } else if (limit && [...value].length > limit) {
+      errors.push(userError('TOO_LONG', field, `${key} is at most ${limit} characters.`));
+    } else if (key === 'region' && !isRegionCode(value)) {
+      errors.push(userError('REGION_INVALID', field, `"${value}" is not an ISO 3166-1 alpha-2 country code.`));
+    } else if (key === 'email' && !emailPattern.test(value)) {
+      errors.push(userError('EMAIL_INVALID', field));
+    } else if (key === 'phone' && !isPhoneNumber(value)) {
+      errors.push(userError('PHONE_INVALID', field));
+    } else if ((key === 'website' || key === 'iosAppUrl' || key === 'androidAppUrl') && !isHttpUrl(value)) {
+      errors.push(userError('URL_INVALID', field, `${key} must be an absolute http(s) URL.`));
+    } else if (appStoreHosts[key] && !appStoreHosts[key]!.includes(new URL(value).hostname)) {
+      errors.push(userError('URL_INVALID', field, `${key} must link to ${appStoreHosts[key]!.join(' or ')}.`));
+    } else if (key === 'establishedOn' && value > today.toISOString().slice(0, 10)) {
+      errors.push(userError('DATE_IN_FUTURE', field, 'establishedOn cannot be in the future.'));
+    }
+  }
+  return errors;
+}
+
+export function infoDisplayable(info: BusinessInfo): boolean {
+  return infoKeys.some((key) => info[key] !== null && info[key] !== undefined);
+}
+
+export function galleryDisplayable(photoCount: number): boolean {
+  return photoCount >= GALLERY_MIN_DISPLAYED;
+}
+
+/** Public when switched on and at least one module can be displayed. */
+export function pageVisible(page: BusinessInfo & { enabled: boolean }, photoCount: number): boolean {
+  return page.enabled && (infoDisplayable(page) || galleryDisplayable(photoCount));
+}

@@ -1,0 +1,272 @@
+// GraphQL surface of the business page: the team's editor view, its mutations and the
+// public view a visitor sees.
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { GalleryPhoto } from '../../generated/prisma/client.ts';
+import { GalleryTitle } from '../../generated/prisma/enums.ts';
+import { allRoles, managerRoles } from '../../platform/access.ts';
+import { builder } from '../../platform/builder.ts';
+import type { Context } from '../../platform/context.ts';
+import { attempt, payloadType } from '../../platform/payload.ts';
+import { BusinessAccountRef } from '../accounts/schema.ts';
+import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
+import './events.ts';
+import * as pages from './service.ts';
+
+export const GalleryTitleEnum = builder.enumType(GalleryTitle, { name: 'GalleryTitle', description: 'Preset titles of the photo gallery module.' });
+
+const photoOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
+
+export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    url: t.string({ select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
+    contentType: t.string({ select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
+    size: t.int({ description: 'Bytes.', select: { media: { select: { size: true } } }, resolve: (photo) => photo.media.size }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
+
+const BusinessInfoRef = builder.objectRef<BusinessInfo>('BusinessInfo').implement({
+  description: 'The business info module. Every attribute is optional.',
+  fields: (t) => ({
+    companyName: t.exposeString('companyName', { nullable: true }),
+    establishedOn: t.expose('establishedOn', { type: 'Date', nullable: true }),
+    region: t.exposeString('region', { nullable: true }),
+    website: t.exposeString('website', { nullable: true }),
+    email: t.exposeString('email', { nullable: true }),
+    phone: t.exposeString('phone', { nullable: true }),
+    address: t.exposeString('address', { nullable: true }),
+    iosAppUrl: t.exposeString('iosAppUrl', { nullable: true }),
+    androidAppUrl: t.exposeString('androidAppUrl', { nullable: true }),
+    category: t.exposeString('category', { nullable: true }),
+  }),
+});
+
+builder.prismaObject('BusinessPage', {
+  description: 'The team’s view of the business page, displayable or not.',
+  fields: (t) => ({
+    enabled: t.exposeBoolean('enabled', { description: 'The on/off toggle.' }),
+    visible: t.boolean({
+      description: 'Whether visitors see the page: enabled and at least one module displayable.',
+      select: { ...Object.fromEntries(infoKeys.map((k) => [k, true])), enabled: true, account: { select: { _count: { select: { photos: true } } } } },
+      resolve: (page) => pageVisible(page, page.account._count.photos),
+    }),
+    info: t.field({
+      type: BusinessInfoRef,
+      select: Object.fromEntries(infoKeys.map((k) => [k, true])) as Record<(typeof infoKeys)[number], true>,
+      resolve: (page) => page,
+    }),
+    infoDisplayable: t.boolean({
+      select: Object.fromEntries(infoKeys.map((k) => [k, true])) as Record<(typeof infoKeys)[number], true>,
+      resolve: (page) => infoDisplayable(page),
+    }),
+    galleryTitle: t.expose('galleryTitle', { type: GalleryTitleEnum }),
+    galleryPhotos: t.field({
+      type: [GalleryPhotoRef],
+      description: 'In display order.',
+      select: (_args, _ctx, nested) => ({ account: { select: { photos: nested({ orderBy: photoOrder }) } } }),
+      resolve: (page) => page.account.photos,
+    }),
+    galleryDisplayable: t.boolean({
+      description: `The gallery shows from ${GALLERY_MIN_DISPLAYED} photos.`,
+      select: { account: { select: { _count: { select: { photos: true } } } } },
+      resolve: (page) => galleryDisplayable(page.account._count.photos),
+    }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+  }),
+});
+
+builder.prismaObjectField('BusinessAccount', 'page', (t) =>
+  t.relation('page', {
+    nullable: true,
+    description: 'The business page as the team edits it.',
+    authScopes: (account) => ({ $any: { account: { id: account.id, roles: allRoles }, platformAdmin: true, reviewer: true } }),
+  }),
+);
+
+interface PublicPage {
+  handle: string;
+  displayName: string;
+  info: BusinessInfo | null;
+  title: GalleryTitle;
+  photos: GalleryPhoto[];
+}
+
+const PublicGalleryRef = builder.objectRef<Pick<PublicPage, 'title' | 'photos'>>('PublicGallery').implement({
+  fields: (t) => ({
+    title: t.field({ type: GalleryTitleEnum, resolve: (g) => g.title }),
+    photos: t.field({ type: [GalleryPhotoRef], resolve: (g) => g.photos }),
+    cover: t.field({ type: [GalleryPhotoRef], description: `The first ${GALLERY_MIN_DISPLAYED} photos.`, resolve: (g) => g.photos.slice(0, GALLERY_MIN_DISPLAYED) }),
+  }),
+});
+
+const PublicBusinessPageRef = builder.objectRef<PublicPage>('PublicBusinessPage').implement({
+  description: 'Exactly what a visitor sees: only displayable modules.',
+  fields: (t) => ({
+    handle: t.exposeString('handle'),
+    displayName: t.exposeString('displayName'),
+    info: t.field({ type: BusinessInfoRef, nullable: true, resolve: (p) => p.info }),
+    gallery: t.field({
+      type: PublicGalleryRef,
+      nullable: true,
+      resolve: (p) => (galleryDisplayable(p.photos.length) ? { title: p.title, photos: p.photos } : null),
+    }),
+  }),
+});
+
+/** Drops the empty attributes so a visitor sees only what the business filled in. */
+async function loadPublicPage(ctx: Context, handle: string): Promise<PublicPage | null> {
+  const account = await ctx.db.businessAccount.findUnique({
+    where: { handle },
+    select: { handle: true, displayName: true, page: true, photos: { orderBy: photoOrder, include: { media: { select: { contentType: true, size: true } } } } },
+  });
+  if (!account?.page || !pageVisible(account.page, account.photos.length)) return null;
+  const info = infoDisplayable(account.page) ? account.page : null;
+  return { handle: account.handle, displayName: account.displayName, info, title: account.page.galleryTitle, photos: account.photos };
+}
+
+builder.queryField('businessPage', (t) =>
+  t.field({
+    type: PublicBusinessPageRef,
+    nullable: true,
+    description: 'The public business page of a handle; null when it is not visible.',
+    args: { handle: t.arg.string({ required: true }) },
+    resolve: (_root, args, ctx) => loadPublicPage(ctx, args.handle),
+  }),
+);
+
+// ───────────── mutations ─────────────
+
+const BusinessInfoInput = builder.inputType('BusinessInfoInput', {
+  description: 'Omitted fields stay as they are; null clears a field.',
+  fields: (t) => ({
+    companyName: t.string({ description: 'At most 100 characters.' }),
+    establishedOn: t.field({ type: 'Date', description: 'Not in the future.' }),
+    region: t.string({ description: 'ISO 3166-1 alpha-2 country code.' }),
+    website: t.string({ description: 'Absolute http(s) URL.' }),
+    email: t.string(),
+    phone: t.string({ description: 'International form, e.g. +33 1 23 45 67 89.' }),
+    address: t.string({ description: 'At most 200 characters.' }),
+    iosAppUrl: t.string({ description: 'App Store link (apps.apple.com).' }),
+    androidAppUrl: t.string({ description: 'Google Play link (play.google.com).' }),
+    category: t.string({ description: 'At most 64 characters.' }),
+  }),
+});
+
+const BusinessPagePayload = payloadType<{ accountId: string }>('BusinessPagePayload', (t) => ({
+  page: t.prismaField({
+    type: 'BusinessPage',
+    nullable: true,
+    resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
+  }),
+}));
+
+const GalleryPhotosAddPayload = payloadType<{ accountId: string; photoIds: string[] }>('GalleryPhotosAddPayload', (t) => ({
+  photos: t.prismaField({
+    type: ['GalleryPhoto'],
+    nullable: true,
+    resolve: (q, p, _a, ctx) => (p.photoIds ? ctx.db.galleryPhoto.findMany({ ...q, where: { id: { in: p.photoIds } }, orderBy: photoOrder }) : null),
+  }),
+  page: t.prismaField({
+    type: 'BusinessPage',
+    nullable: true,
+    resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
+  }),
+}));
+
+const GalleryPhotoPayload = payloadType<{ accountId: string; photoId: string; deleted: boolean }>('GalleryPhotoPayload', (t) => ({
+  photo: t.prismaField({
+    type: 'GalleryPhoto',
+    nullable: true,
+    description: 'null after a delete.',
+    resolve: (q, p, _a, ctx) => (p.photoId && !p.deleted ? ctx.db.galleryPhoto.findUnique({ ...q, where: { id: p.photoId } }) : null),
+  }),
+  deletedPhotoId: t.id({ nullable: true, resolve: (p) => (p.deleted && p.photoId ? encodeGlobalID('GalleryPhoto', p.photoId) : null) }),
+  page: t.prismaField({
+    type: 'BusinessPage',
+    nullable: true,
+    resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
+  }),
+}));
+
+/** Runs a page change and, when it was accepted, tells the account's subscribers. */
+async function pageChange<T extends { accountId?: string }>(ctx: Context, work: () => Promise<T>) {
+  const result = await attempt(work);
+  if (result.accountId) ctx.pubsub.publish('businessPage', result.accountId, { accountId: result.accountId, at: ctx.clock.now().toISOString() });
+  return result;
+}
+
+const manageAccount = (_root: unknown, args: { accountId: { id: string } }) => ({ account: { id: args.accountId.id, roles: managerRoles } });
+
+async function manageAccountOfPhoto(_root: unknown, args: { id: { id: string } }, ctx: Context) {
+  const photo = await ctx.db.galleryPhoto.findUnique({ where: { id: args.id.id }, select: { accountId: true } });
+  return photo ? { account: { id: photo.accountId, roles: managerRoles } } : false;
+}
+
+builder.mutationFields((t) => ({
+  businessPageSetEnabled: t.field({
+    type: BusinessPagePayload,
+    description: 'Turns the business page on or off.',
+    authScopes: manageAccount,
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), enabled: t.arg.boolean({ required: true }) },
+    resolve: (_root, args, ctx) =>
+      pageChange(ctx, async () => ({ accountId: (await pages.setPageEnabled(ctx.db, args.accountId.id, args.enabled)).accountId })),
+  }),
+  businessInfoUpdate: t.field({
+    type: BusinessPagePayload,
+    authScopes: manageAccount,
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: BusinessInfoInput, required: true }) },
+    resolve: (_root, args, ctx) =>
+      pageChange(ctx, async () => ({ accountId: (await pages.updateBusinessInfo(ctx.db, ctx.clock, args.accountId.id, args.input)).accountId })),
+  }),
+  galleryTitleSet: t.field({
+    type: BusinessPagePayload,
+    authScopes: manageAccount,
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), title: t.arg({ type: GalleryTitleEnum, required: true }) },
+    resolve: (_root, args, ctx) => pageChange(ctx, async () => ({ accountId: (await pages.setGalleryTitle(ctx.db, args.accountId.id, args.title)).accountId })),
+  }),
+  galleryPhotosAdd: t.field({
+    type: GalleryPhotosAddPayload,
+    description: 'Uploads photos (JPEG, PNG or WebP, at most 10 MB each) to the end of the gallery; all or none.',
+    authScopes: manageAccount,
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), files: t.arg({ type: ['File'], required: true }) },
+    resolve: (_root, args, ctx) =>
+      pageChange(ctx, async () => {
+        const uploads = await Promise.all(args.files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()) })));
+        const photos = await pages.addPhotos(ctx.db, ctx.media, args.accountId.id, uploads);
+        return { accountId: args.accountId.id, photoIds: photos.map((p) => p.id) };
+      }),
+  }),
+  galleryPhotoDelete: t.field({
+    type: GalleryPhotoPayload,
+    authScopes: manageAccountOfPhoto,
+    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef }) },
+    resolve: (_root, args, ctx) =>
+      pageChange(ctx, async () => {
+        const photo = await pages.deletePhoto(ctx.db, args.id.id);
+        return { accountId: photo.accountId, photoId: photo.id, deleted: true };
+      }),
+  }),
+  galleryPhotoPin: t.field({
+    type: GalleryPhotoPayload,
+    description: 'Moves the photo to the first position.',
+    authScopes: manageAccountOfPhoto,
+    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef }) },
+    resolve: (_root, args, ctx) =>
+      pageChange(ctx, async () => {
+        const photo = await pages.pinPhoto(ctx.db, args.id.id);
+        return { accountId: photo.accountId, photoId: photo.id, deleted: false };
+      }),
+  }),
+}));
+
+builder.subscriptionField('businessPageUpdated', (t) =>
+  t.prismaField({
+    type: 'BusinessPage',
+    description: 'The team’s page each time it changes (toggle, info, gallery).',
+    authScopes: (_root, args) => ({ account: { id: args.accountId.id, roles: allRoles } }),
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
+    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('businessPage', args.accountId.id),
+    resolve: (query, event, _args, ctx) => ctx.db.businessPage.findUniqueOrThrow({ ...query, where: { accountId: event.accountId } }),
+  }),
+);

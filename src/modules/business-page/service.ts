@@ -1,0 +1,87 @@
+// The business page: toggle, business info, photo gallery (PRODUCT §2).
+import type { GalleryTitle } from '../../generated/prisma/enums.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Tx } from '../../platform/db.ts';
+import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import type { MediaStore } from '../../platform/media.ts';
+import { checkBusinessInfo, GALLERY_MAX_PHOTOS, infoKeys, PHOTO_MAX_BYTES, PHOTO_TYPES, type BusinessInfoInput } from './rules.ts';
+
+export async function setPageEnabled(db: Db, accountId: string, enabled: boolean) {
+  return db.businessPage.upsert({ where: { accountId }, create: { accountId, enabled }, update: { enabled } });
+}
+
+export async function updateBusinessInfo(db: Db, clock: Clock, accountId: string, input: BusinessInfoInput) {
+  refuseIfAny(checkBusinessInfo(input, clock.now()));
+  const data: Record<string, unknown> = {};
+  for (const key of infoKeys) {
+    const value = input[key];
+    if (value === undefined) continue;
+    data[key] = value === null ? null : key === 'establishedOn' ? new Date(`${value}T00:00:00Z`) : value.trim();
+  }
+  return db.businessPage.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
+}
+
+export async function setGalleryTitle(db: Db, accountId: string, galleryTitle: GalleryTitle) {
+  return db.businessPage.upsert({ where: { accountId }, create: { accountId, galleryTitle }, update: { galleryTitle } });
+}
+
+/** Serialises gallery changes of one account (count and positions are read-then-write). */
+async function lockAccount(tx: Tx, accountId: string) {
+  await tx.$queryRaw`SELECT id FROM "BusinessAccount" WHERE id = ${accountId}::uuid FOR UPDATE`;
+}
+
+export interface Upload {
+  bytes: Uint8Array;
+}
+
+/** Adds photos at the end of the gallery: all of them or, on any refusal, none. */
+export async function addPhotos(db: Db, media: MediaStore, accountId: string, uploads: Upload[]) {
+  const errors: UserError[] = [];
+  if (uploads.length === 0) errors.push(userError('REQUIRED', ['files'], 'Send at least one photo.'));
+  const types = await Promise.all(
+    uploads.map(async (upload, index) => {
+      if (upload.bytes.byteLength > PHOTO_MAX_BYTES) {
+        errors.push(userError('FILE_TOO_LARGE', ['files', String(index)], `Photos are at most ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
+        return null;
+      }
+      const type = await media.sniff(upload.bytes);
+      if (!type || !PHOTO_TYPES.includes(type)) {
+        errors.push(userError('FILE_TYPE_NOT_ALLOWED', ['files', String(index)], 'Photos must be JPEG, PNG or WebP images.'));
+        return null;
+      }
+      return type;
+    }),
+  );
+  refuseIfAny(errors);
+  return db.$transaction(async (tx) => {
+    await lockAccount(tx, accountId);
+    const existing = await tx.galleryPhoto.aggregate({ where: { accountId }, _count: true, _max: { position: true } });
+    if (existing._count + uploads.length > GALLERY_MAX_PHOTOS) {
+      refuse('GALLERY_FULL', ['files'], `The gallery holds at most ${GALLERY_MAX_PHOTOS} photos; it has ${existing._count}.`);
+    }
+    let position = existing._max.position ?? 0;
+    const photos = [];
+    for (const [index, upload] of uploads.entries()) {
+      const stored = await media.put(upload.bytes, types[index]!);
+      await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
+      position += 1;
+      photos.push(await tx.galleryPhoto.create({ data: { accountId, mediaKey: stored.key, position } }));
+    }
+    return photos;
+  });
+}
+
+export async function deletePhoto(db: Db, photoId: string) {
+  return db.galleryPhoto.delete({ where: { id: photoId } });
+}
+
+/** Moves a photo to the first position; the others keep their order. */
+export async function pinPhoto(db: Db, photoId: string) {
+  return db.$transaction(async (tx) => {
+    const photo = await tx.galleryPhoto.findUniqueOrThrow({ where: { id: photoId } });
+    await lockAccount(tx, photo.accountId);
+    const first = await tx.galleryPhoto.aggregate({ where: { accountId: photo.accountId }, _min: { position: true } });
+    if (first._min.position === photo.position) return photo;
+    return tx.galleryPhoto.update({ where: { id: photoId }, data: { position: (first._min.position ?? 0) - 1 } });
+  });
+}

@@ -1,0 +1,65 @@
+// Organization membership, loaded once per operation: which organizations and accounts the
+// viewer may act on, with which role. The scope-auth scopes in builder.ts call these.
+import DataLoader from 'dataloader';
+import type { MemberRole } from '../generated/prisma/enums.ts';
+import type { Viewer } from './auth.ts';
+import type { Db } from './db.ts';
+
+export const allRoles: readonly MemberRole[] = ['OWNER', 'ADMIN', 'AGENT', 'ANALYST'];
+/** manage the organization, its accounts and their pages */
+export const managerRoles: readonly MemberRole[] = ['OWNER', 'ADMIN'];
+/** act on conversations and leads (analysts only read) */
+export const operatorRoles: readonly MemberRole[] = ['OWNER', 'ADMIN', 'AGENT'];
+
+export interface MembershipView {
+  id: string;
+  role: MemberRole;
+  restricted: boolean;
+  accountIds: ReadonlySet<string>;
+}
+
+export interface Access {
+  membership(organizationId: string): Promise<MembershipView | null>;
+  /** the organization an account belongs to, or null when it does not exist */
+  organizationOfAccount(accountId: string): Promise<string | null>;
+  hasOrganizationRole(organizationId: string, roles: readonly MemberRole[]): Promise<boolean>;
+  /** role in the account's organization and, for restricted members, access to that account */
+  hasAccountRole(accountId: string, roles: readonly MemberRole[]): Promise<boolean>;
+}
+
+export function createAccess(db: Db, viewer: Viewer | null): Access {
+  const memberships = new DataLoader<string, MembershipView | null>(async (organizationIds) => {
+    if (!viewer) return organizationIds.map(() => null);
+    const rows = await db.membership.findMany({
+      where: { userId: viewer.userId, organizationId: { in: [...organizationIds] } },
+      select: { id: true, organizationId: true, role: true, restricted: true, accounts: { select: { accountId: true } } },
+    });
+    const byOrg = new Map(rows.map((row) => [row.organizationId, row]));
+    return organizationIds.map((id) => {
+      const row = byOrg.get(id);
+      return row ? { id: row.id, role: row.role, restricted: row.restricted, accountIds: new Set(row.accounts.map((a) => a.accountId)) } : null;
+    });
+  });
+  const accountOrganizations = new DataLoader<string, string | null>(async (accountIds) => {
+    const rows = await db.businessAccount.findMany({ where: { id: { in: [...accountIds] } }, select: { id: true, organizationId: true } });
+    const byId = new Map(rows.map((row) => [row.id, row.organizationId]));
+    return accountIds.map((id) => byId.get(id) ?? null);
+  });
+
+  const access: Access = {
+    membership: (organizationId) => memberships.load(organizationId),
+    organizationOfAccount: (accountId) => accountOrganizations.load(accountId),
+    async hasOrganizationRole(organizationId, roles) {
+      const membership = await access.membership(organizationId);
+      return membership !== null && roles.includes(membership.role);
+    },
+    async hasAccountRole(accountId, roles) {
+      const organizationId = await access.organizationOfAccount(accountId);
+      if (!organizationId) return false;
+      const membership = await access.membership(organizationId);
+      if (!membership || !roles.includes(membership.role)) return false;
+      return !membership.restricted || membership.accountIds.has(accountId);
+    },
+  };
+  return access;
+}

@@ -1,0 +1,109 @@
+// Bearer-token verification (HS256 JWTs from the identity provider) and the viewer it names.
+// Platform roles come from the token; organization roles from the database (see access.ts).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
+import type { Config } from '../config.ts';
+import type { Db } from './db.ts';
+import { unauthenticated } from './errors.ts';
+
+export const platformRoles = ['reviewer', 'admin'] as const;
+export type PlatformRole = (typeof platformRoles)[number];
+
+export interface Viewer {
+  userId: string;
+  subject: string;
+  handle: string;
+  roles: ReadonlySet<PlatformRole>;
+}
+
+export interface TokenClaims {
+  sub: string;
+  handle: string;
+  roles?: string[];
+}
+
+export interface Auth {
+  /** null when no token was sent; throws UNAUTHENTICATED for a bad or expired one */
+  authenticate(authorization: string | null | undefined): Promise<Viewer | null>;
+  mint(claims: TokenClaims, ttl?: string): Promise<string>;
+}
+
+/** In development a secret is generated once and kept in DATA_DIR so tokens survive restarts. */
+export async function resolveSecret(config: Config): Promise<Uint8Array> {
+  if (config.auth.secret) return new TextEncoder().encode(config.auth.secret);
+  const file = path.join(config.dataDir, 'auth-secret');
+  let secret = await readFile(file, 'utf8').catch(() => '');
+  if (!secret.trim()) {
+    await mkdir(config.dataDir, { recursive: true });
+    secret = randomBytes(32).toString('base64url');
+    await writeFile(file, secret, { mode: 0o600, flag: 'wx' }).catch(async () => {
+      secret = await readFile(file, 'utf8'); // another process won the race
+    });
+  }
+  return new TextEncoder().encode(secret.trim());
+}
+
+const handlePattern = /^[A-Za-z0-9._-]{1,64}$/;
+
+export async function createAuth(config: Config, db: Db): Promise<Auth> {
+  const key = await resolveSecret(config);
+  // subject → user row id; user rows are created on first sight and never deleted
+  const known = new Map<string, { id: string; handle: string }>();
+
+  async function userFor(subject: string, handle: string): Promise<string> {
+    const cached = known.get(subject);
+    if (cached && cached.handle === handle) return cached.id;
+    const user = await db.user.upsert({
+      where: { subject },
+      create: { subject, handle },
+      update: { handle },
+      select: { id: true },
+    });
+    if (known.size > 50_000) known.clear();
+    known.set(subject, { id: user.id, handle });
+    return user.id;
+  }
+
+  return {
+    async authenticate(authorization) {
+      if (authorization === null || authorization === undefined || authorization === '') return null;
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+      if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>".');
+      let payload;
+      try {
+        ({ payload } = await jwtVerify(match[1], key, {
+          algorithms: ['HS256'],
+          issuer: config.auth.issuer,
+          audience: config.auth.audience,
+        }));
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired.');
+        throw unauthenticated('The token is invalid.');
+      }
+      const handle = payload.handle;
+      if (typeof payload.sub !== 'string' || !payload.sub || typeof handle !== 'string' || !handlePattern.test(handle)) {
+        throw unauthenticated('The token must name a subject (sub) and a handle.');
+      }
+      const roles = Array.isArray(payload.roles) ? payload.roles : [];
+      const userId = await userFor(payload.sub, handle);
+      return {
+        userId,
+        subject: payload.sub,
+        handle,
+        roles: new Set(platformRoles.filter((role) => roles.includes(role))),
+      };
+    },
+    async mint(claims, ttl = config.auth.tokenTtl) {
+      let jwt = new SignJWT({ handle: claims.handle, roles: claims.roles ?? [] })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject(claims.sub)
+        .setIssuedAt()
+        .setExpirationTime(ttl);
+      if (config.auth.issuer) jwt = jwt.setIssuer(config.auth.issuer);
+      if (config.auth.audience) jwt = jwt.setAudience(config.auth.audience);
+      return jwt.sign(key);
+    },
+  };
+}

@@ -1,0 +1,29 @@
+// Per-operation context: who is asking, and the services a resolver may use.
+import type { Config } from '../config.ts';
+import { createAccess, type Access } from './access.ts';
+import type { Auth, Viewer } from './auth.ts';
+import type { Clock } from './clock.ts';
+import type { Db } from './db.ts';
+import type { MediaStore } from './media.ts';
+import type { PubSub } from './pubsub.ts';
+
+/** What lives as long as the app: shared by every operation. */
+export interface AppServices {
+  config: Config;
+  db: Db;
+  pubsub: PubSub;
+  clock: Clock;
+  media: MediaStore;
+  auth: Auth;
+  /** the origin links are built on (PUBLIC_URL or the listening address) */
+  publicUrl(): string;
+}
+
+export interface Context extends AppServices {
+  viewer: Viewer | null;
+  access: Access;
+}
+
+export function createContext(services: AppServices, viewer: Viewer | null): Context {
+  return { ...services, viewer, access: createAccess(services.db, viewer) };
+}

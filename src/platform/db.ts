@@ -1,0 +1,64 @@
+// The Prisma client on PGlite (embedded, default) or PostgreSQL (DATABASE_URL).
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { applyMigrations } from './migrations.ts';
+
+export type Db = PrismaClient;
+/** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' | '$transaction' | '$extends'>;
+
+export interface DbTarget {
+  databaseUrl?: string;
+  /** PGlite data directory (ignored with databaseUrl) */
+  dataDir: string;
+  /** a PGlite dump to start from (tests clone a migrated template this way) */
+  loadDataDir?: Blob | File;
+}
+
+export interface Database {
+  prisma: PrismaClient;
+  factory: SqlMigrationAwareDriverAdapterFactory;
+  /** the embedded engine, when running on PGlite */
+  pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
+  if (target.databaseUrl) {
+    const factory = new PrismaPg({ connectionString: target.databaseUrl, max: 10 });
+    return { factory, close: async () => {} };
+  }
+  const dir = path.join(target.dataDir, 'pglite');
+  // PGlite creates only the last folder of its path
+  await mkdir(target.dataDir, { recursive: true });
+  const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
+  await pglite.waitReady;
+  return { factory: new PrismaPGlite(pglite), pglite, close: () => pglite.close() };
+}
+
+/** Opens the database, applies pending migrations, and returns a connected client. */
+export async function openDatabase(target: DbTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+  const opened = await openAdapterFactory(target);
+  try {
+    if (options.migrate !== false) await applyMigrations(opened.factory);
+    const prisma = new PrismaClient({ adapter: opened.factory });
+    await prisma.$connect();
+    return {
+      prisma,
+      factory: opened.factory,
+      pglite: opened.pglite,
+      async close() {
+        await prisma.$disconnect();
+        await opened.close();
+      },
+    };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}

@@ -1,0 +1,78 @@
+// Business-rule refusals. A service throws UserInputError (rolling back its transaction);
+// the schema layer turns it into the payload's `userErrors`. Top-level GraphQL errors are
+// reserved for authentication, authorization and faults.
+import { GraphQLError } from 'graphql';
+
+/** Every machine-readable refusal code. Add new ones here; the GraphQL enum follows. */
+export const userErrorCodes = {
+  INVALID: 'The value is malformed or out of range.',
+  REQUIRED: 'A value is required.',
+  TOO_LONG: 'The value is longer than allowed.',
+  NOT_FOUND: 'The referenced object does not exist or is not visible to you.',
+  HANDLE_INVALID: 'Handles are 2–24 characters of a–z, 0–9, dot and underscore.',
+  HANDLE_TAKEN: 'Another account already uses this handle.',
+  REGION_INVALID: 'Regions are ISO 3166-1 alpha-2 country codes.',
+  TIME_ZONE_INVALID: 'Time zones are IANA names such as Europe/Paris.',
+  USER_NOT_FOUND: 'No user with this handle has signed in yet.',
+  ALREADY_MEMBER: 'The user already belongs to the organization.',
+  OWNER_ROLE_RESERVED: 'The owner role changes hands only by an ownership transfer.',
+  OWNER_CANNOT_LEAVE: 'The owner cannot be removed; transfer ownership first.',
+  ROLE_NOT_ALLOWED: 'Your role cannot grant or change this role.',
+  ACCOUNT_NOT_IN_ORGANIZATION: 'The business account belongs to another organization.',
+  URL_INVALID: 'URLs must be absolute http(s) addresses.',
+  EMAIL_INVALID: 'The email address is not well formed.',
+  PHONE_INVALID: 'Phone numbers are in international form, e.g. +33 1 23 45 67 89.',
+  DATE_IN_FUTURE: 'The date cannot be in the future.',
+  GALLERY_FULL: 'The photo gallery holds at most 10 photos.',
+  FILE_TOO_LARGE: 'The file is larger than allowed.',
+  FILE_TYPE_NOT_ALLOWED: 'The file content is not an allowed type.',
+} as const;
+
+export type UserErrorCode = keyof typeof userErrorCodes;
+
+export interface UserError {
+  code: UserErrorCode;
+  /** path to the offending input, e.g. ["input", "email"] */
+  field: string[] | null;
+  message: string;
+}
+
+export class UserInputError extends Error {
+  constructor(readonly errors: UserError[]) {
+    super(errors.map((e) => e.message).join('; '));
+  }
+}
+
+export function userError(code: UserErrorCode, field: string[] | null, message: string = userErrorCodes[code]): UserError {
+  return { code, field, message };
+}
+
+/** Throws when the list is non-empty: collect every problem first, then refuse once. */
+export function refuseIfAny(errors: UserError[]): void {
+  if (errors.length > 0) throw new UserInputError(errors);
+}
+
+export function refuse(code: UserErrorCode, field: string[] | null, message?: string): never {
+  throw new UserInputError([userError(code, field, message)]);
+}
+
+export function unauthenticated(message = 'A valid bearer token is required.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+export function forbidden(message = 'You are not allowed to do this.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'FORBIDDEN' } });
+}
+
+export function badInput(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+/** Prisma's unique-violation error, for constraint-enforced uniqueness. */
+export function isUniqueViolation(error: unknown, field?: string): boolean {
+  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  if (e?.code !== 'P2002') return false;
+  if (!field) return true;
+  const fields = e.meta?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
+  return fields.some((f) => String(f).includes(field));
+}

@@ -1,0 +1,7 @@
+// Assembles the GraphQL schema from every module.
+import { builder } from './platform/builder.ts';
+import './platform/payload.ts';
+import './modules/accounts/schema.ts';
+import './modules/business-page/schema.ts';
+
+export const schema = builder.toSchema({ sortSchema: false });
