@@ -24,6 +24,8 @@ export interface AppOptions {
   logger?: Logger;
   /** a PGlite dump to start from instead of DATA_DIR's contents (tests) */
   loadDataDir?: Blob;
+  /** PGlite location override (tests use memory://) */
+  pgliteDataDir?: string;
 }
 
 export interface App {
@@ -50,7 +52,7 @@ function bearerFromConnectionParams(params: Record<string, unknown> | undefined)
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir: options.loadDataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir });
   const pubsub = await openPubSub(config.redisUrl);
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
@@ -18,6 +19,8 @@ export interface DbTarget {
   dataDir: string;
   /** a PGlite dump to start from (tests clone a migrated template this way) */
   loadDataDir?: Blob | File;
+  /** PGlite location override, e.g. memory:// for throwaway databases */
+  pgliteDataDir?: string;
 }
 
 export interface Database {
@@ -30,12 +33,13 @@ export interface Database {
 
 export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
   if (target.databaseUrl) {
-    const factory = new PrismaPg({ connectionString: target.databaseUrl, max: 10 });
-    return { factory, close: async () => {} };
+    // one pool we own, shared by the client and the migration engine, ended on close
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    return { factory: new PrismaPg(pool), close: () => pool.end() };
   }
-  const dir = path.join(target.dataDir, 'pglite');
+  const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
   // PGlite creates only the last folder of its path
-  await mkdir(target.dataDir, { recursive: true });
+  if (!target.pgliteDataDir) await mkdir(target.dataDir, { recursive: true });
   const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
   await pglite.waitReady;
   return { factory: new PrismaPGlite(pglite), pglite, close: () => pglite.close() };

@@ -1,0 +1,30 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 4000, dataDir: path.resolve('./data'), databaseUrl: undefined, redisUrl: undefined, seedDemo: true });
+    expect(config.mediaDir).toBe(path.resolve('./data/media'));
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+    [{ REDIS_URL: 'http://x' }, 'REDIS_URL'],
+    [{ PUBLIC_URL: 'ftp://x' }, 'PUBLIC_URL'],
+    [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
+    [{ TOKEN_TTL: 'forever' }, 'TOKEN_TTL'],
+    [{ NODE_ENV: 'production' }, 'AUTH_SECRET'],
+  ])('refuses %o naming %s', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`${variable}:`));
+  });
+
+  it('takes DATABASE_URL, REDIS_URL and PUBLIC_URL as given', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', PUBLIC_URL: 'https://api.example.com/' });
+    expect(config).toMatchObject({ databaseUrl: 'postgres://u@h/db', redisUrl: 'redis://h:6379', publicUrl: 'https://api.example.com' });
+  });
+});
