@@ -7,9 +7,8 @@ const config: CodegenConfig = {
   documents: ['schema/operations/**/*.graphql'],
   ignoreNoDocuments: true,
   generates: {
-    'test/generated/': {
-      preset: 'client',
-      presetConfig: { fragmentMasking: false },
+    'test/generated/graphql.ts': {
+      plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         scalars: { DateTime: 'string', Date: 'string', File: 'File', ID: 'string' },
         enumsAsTypes: true,

@@ -17,6 +17,7 @@ import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { openPubSub } from './platform/pubsub.ts';
+import { createRoutes } from './routes.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
@@ -83,9 +84,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
+  const routes = createRoutes(services);
   const server = createServer(async (req, res) => {
     try {
-      if (await services.media.serve(req, res)) return;
+      for (const route of routes) if (await route(req, res)) return;
     } catch (error) {
       logger.error(error);
       if (!res.headersSent) res.writeHead(500).end();

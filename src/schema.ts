@@ -3,5 +3,8 @@ import { builder } from './platform/builder.ts';
 import './platform/payload.ts';
 import './modules/accounts/schema.ts';
 import './modules/business-page/schema.ts';
+import './modules/notifications/schema.ts';
+import './modules/reviews/schema.ts';
+import './modules/leads/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -28,6 +28,10 @@ export interface Auth {
   /** null when no token was sent; throws UNAUTHENTICATED for a bad or expired one */
   authenticate(authorization: string | null | undefined): Promise<Viewer | null>;
   mint(claims: TokenClaims, ttl?: string): Promise<string>;
+  /** a short-lived signed capability (e.g. a download link) for one purpose */
+  signLink(purpose: string, claims: Record<string, unknown>, ttl: string): Promise<string>;
+  /** the link's claims, or null when it is invalid, expired or for another purpose */
+  verifyLink(purpose: string, token: string): Promise<Record<string, unknown> | null>;
 }
 
 /** In development a secret is generated once and kept in DATA_DIR so tokens survive restarts. */
@@ -83,6 +87,8 @@ export async function createAuth(config: Config, db: Db): Promise<Auth> {
         throw unauthenticated('The token is invalid.');
       }
       const handle = payload.handle;
+      // link capabilities are not identities
+      if (payload.purpose !== undefined) throw unauthenticated('The token is invalid.');
       if (typeof payload.sub !== 'string' || !payload.sub || typeof handle !== 'string' || !handlePattern.test(handle)) {
         throw unauthenticated('The token must name a subject (sub) and a handle.');
       }
@@ -104,6 +110,17 @@ export async function createAuth(config: Config, db: Db): Promise<Auth> {
       if (config.auth.issuer) jwt = jwt.setIssuer(config.auth.issuer);
       if (config.auth.audience) jwt = jwt.setAudience(config.auth.audience);
       return jwt.sign(key);
+    },
+    async signLink(purpose, claims, ttl) {
+      return new SignJWT({ ...claims, purpose }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(ttl).sign(key);
+    },
+    async verifyLink(purpose, token) {
+      try {
+        const { payload } = await jwtVerify(token, key, { algorithms: ['HS256'] });
+        return payload.purpose === purpose ? payload : null;
+      } catch {
+        return null;
+      }
     },
   };
 }

@@ -25,6 +25,7 @@ export const builder = new SchemaBuilder<{
     DateTime: { Input: Date; Output: Date | string };
     Date: { Input: string; Output: Date | string };
     File: { Input: File; Output: never };
+    JSON: { Input: unknown; Output: unknown };
     ID: { Input: string; Output: string };
   };
   AuthScopes: {
@@ -112,4 +113,10 @@ builder.scalarType('File', {
   serialize: () => {
     throw new GraphQLError('File is an input-only scalar.');
   },
+});
+
+builder.scalarType('JSON', {
+  description: 'Arbitrary JSON.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
 });

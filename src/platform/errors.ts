@@ -26,6 +26,18 @@ export const userErrorCodes = {
   GALLERY_FULL: 'The photo gallery holds at most 10 photos.',
   FILE_TOO_LARGE: 'The file is larger than allowed.',
   FILE_TYPE_NOT_ALLOWED: 'The file content is not an allowed type.',
+  REVIEW_ALREADY_DECIDED: 'The review was already decided or withdrawn.',
+  REVIEW_PENDING: 'The item is under review; wait for the decision.',
+  GET_LEADS_ON: 'Turn the Get Leads switch off before editing the form or its call to action.',
+  LEAD_FORM_NOT_APPROVED: 'The lead form has not been approved.',
+  LEAD_FORM_NOT_SUBMITTABLE: 'Only draft or rejected forms can be submitted for review.',
+  GET_LEADS_OFF: 'The Get Leads switch of the form is off.',
+  COMMERCIAL_MUSIC: 'Videos with commercial music cannot carry a Get Leads link.',
+  LEAD_FORM_NOT_LIVE: 'The lead form is not accepting leads (not approved or Get Leads switched off).',
+  IDEMPOTENCY_KEY_REUSED: 'This idempotency key was already used for another submission.',
+  ASSIGNEE_NOT_MEMBER: 'The assignee must be a team member who works on this account.',
+  EXPORT_RANGE_TOO_LONG: 'Exports cover at most the last 90 days.',
+  WORD_LIMIT_EXCEEDED: 'The text has more words than allowed.',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;

@@ -45,7 +45,7 @@ export function createApi(url: string, token: () => Promise<string | null>): Api
     url,
     async request(document, variables) {
       const client = new GraphQLClient(url, { headers: await headers() });
-      return client.request(source(document), variables as never);
+      return client.request<any>(source(document), variables as Record<string, unknown>);
     },
     raw,
     async upload(document, variables, files) {
@@ -55,7 +55,7 @@ export function createApi(url: string, token: () => Promise<string | null>): Api
       Object.keys(files).forEach((key, index) => (map[String(index)] = [`variables.${key}`]));
       form.append('map', JSON.stringify(map));
       Object.entries(files).forEach(([, file], index) => {
-        form.append(String(index), new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name ?? `file${index}`);
+        form.append(String(index), new Blob([file.bytes as BlobPart], { type: file.type ?? 'application/octet-stream' }), file.name ?? `file${index}`);
       });
       const response = await fetch(url, { method: 'POST', body: form, headers: { ...(await headers()), 'graphql-preflight': '1' } });
       const text = await response.text();

@@ -1,4 +1,5 @@
-// Validation rules for organizations and business accounts.
+// Pure rules of organizations, members and business accounts: validation and who manages whom.
+import type { MemberRole } from '../../generated/prisma/enums.ts';
 import { isRegionCode, isTimeZone } from '../../platform/regions.ts';
 import { userError, type UserError } from '../../platform/errors.ts';
 
@@ -32,4 +33,22 @@ export function checkAccountFields(input: AccountFields, errors: UserError[]): v
   if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) {
     errors.push(userError('TIME_ZONE_INVALID', ['input', 'timeZone'], `"${input.timeZone}" is not an IANA time zone.`));
   }
+}
+
+/** Owners manage everyone; admins manage agents and analysts only. */
+export function mayManage(actorRole: MemberRole, targetRole: MemberRole): boolean {
+  if (actorRole === 'OWNER') return true;
+  return actorRole === 'ADMIN' && (targetRole === 'AGENT' || targetRole === 'ANALYST');
+}
+
+/**
+ * The accounts a membership works on: null for every account of the organization.
+ * A restricted manager may only manage members, and grant access, within their own accounts
+ * (otherwise a regional manager could hand out the other regions' inboxes).
+ */
+export function withinReach(actorAccounts: ReadonlySet<string> | null, targetAccounts: Iterable<string> | null): boolean {
+  if (actorAccounts === null) return true;
+  if (targetAccounts === null) return false;
+  for (const id of targetAccounts) if (!actorAccounts.has(id)) return false;
+  return true;
 }

@@ -7,6 +7,8 @@ import { allRoles, managerRoles } from '../../platform/access.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { platformRoles } from '../../platform/auth.ts';
 import { MemberRole, WhoCanMessage } from '../../generated/prisma/enums.ts';
+import type { Context } from '../../platform/context.ts';
+import { withinReach } from './rules.ts';
 import * as accounts from './service.ts';
 
 export const MemberRoleEnum = builder.enumType(MemberRole, {
@@ -159,7 +161,17 @@ const MemberPayload = payloadType<{ member: { id: string } }>('MemberPayload', (
 }));
 const MemberRemovePayload = payloadType<{ removedMemberId: string; organizationId: string }>('MemberRemovePayload', (t) => ({
   removedMemberId: t.id({ nullable: true, resolve: (p) => (p.removedMemberId ? encodeGlobalID('Member', p.removedMemberId) : null) }),
-  organization: t.prismaField({ type: 'Organization', nullable: true, resolve: (q, p, _a, ctx) => (p.organizationId ? ctx.db.organization.findUnique({ ...q, where: { id: p.organizationId } }) : null) }),
+  organization: t.prismaField({
+    type: 'Organization',
+    nullable: true,
+    description: 'The organization the member left; null when you removed yourself (you no longer see it).',
+    resolve: async (q, p, _a, ctx) => {
+      if (!p.organizationId || !ctx.viewer) return null;
+      // read afresh: the per-operation membership cache may predate the removal
+      const stillMember = await ctx.db.membership.findUnique({ where: { organizationId_userId: { organizationId: p.organizationId, userId: ctx.viewer.userId } }, select: { id: true } });
+      return stillMember ? ctx.db.organization.findUnique({ ...q, where: { id: p.organizationId } }) : null;
+    },
+  }),
 }));
 const OwnershipTransferPayload = payloadType<{ organization: { id: string }; owner: { id: string } }>('OrganizationTransferOwnershipPayload', (t) => ({
   organization: t.prismaField({ type: 'Organization', nullable: true, resolve: (q, p, _a, ctx) => (p.organization ? ctx.db.organization.findUnique({ ...q, where: { id: p.organization.id } }) : null) }),
@@ -209,10 +221,21 @@ function defined<T extends object>(input: T): { [K in keyof T]?: Exclude<T[K], n
   return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== null && v !== undefined)) as never;
 }
 
-async function membershipScope(id: string, ctx: { db: import('../../platform/db.ts').Db; viewer: { userId: string } | null }) {
-  const member = await ctx.db.membership.findUnique({ where: { id }, select: { organizationId: true, userId: true } });
-  if (!member) return false;
-  return { member, scope: { organization: { id: member.organizationId, roles: managerRoles } } };
+/**
+ * Managers of the organization. A manager restricted to some accounts qualifies only when every
+ * member acted on and every grant stays within those accounts (`null` = every account).
+ */
+async function managerScope(ctx: Context, organizationId: string, reaches: (string[] | null)[]) {
+  const membership = await ctx.access.membership(organizationId);
+  const own = membership?.restricted ? membership.accountIds : null;
+  if (!reaches.every((reach) => withinReach(own, reach))) return false;
+  return { organization: { id: organizationId, roles: managerRoles } };
+}
+
+/** The member a mutation targets, with the accounts it works on; null when it does not exist. */
+async function targetMember(id: string, ctx: Context) {
+  const member = await ctx.db.membership.findUnique({ where: { id }, select: { organizationId: true, userId: true, restricted: true, accounts: { select: { accountId: true } } } });
+  return member && { ...member, reach: member.restricted ? member.accounts.map((a) => a.accountId) : null };
 }
 
 builder.mutationFields((t) => ({
@@ -238,7 +261,7 @@ builder.mutationFields((t) => ({
   }),
   memberAdd: t.field({
     type: MemberPayload,
-    authScopes: (_root, args) => ({ organization: { id: args.organizationId.id, roles: managerRoles } }),
+    authScopes: (_root, args, ctx) => managerScope(ctx, args.organizationId.id, [args.input.accountIds?.map((a) => a.id) ?? null]),
     args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: MemberAddInput, required: true }) },
     resolve: (_root, { organizationId, input }, ctx) =>
       attempt(async () => ({
@@ -248,8 +271,10 @@ builder.mutationFields((t) => ({
   memberUpdate: t.field({
     type: MemberPayload,
     authScopes: async (_root, args, ctx) => {
-      const found = await membershipScope(args.id.id, ctx);
-      return found ? found.scope : false;
+      const member = await targetMember(args.id.id, ctx);
+      if (!member) return false;
+      const grant = args.input.accountIds === undefined ? [] : [args.input.accountIds?.map((a) => a.id) ?? null];
+      return managerScope(ctx, member.organizationId, [member.reach, ...grant]);
     },
     args: { id: t.arg.globalID({ required: true, for: MemberRef }), input: t.arg({ type: MemberUpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
@@ -264,9 +289,9 @@ builder.mutationFields((t) => ({
     type: MemberRemovePayload,
     description: 'Removes a member (or yourself: leaving). The owner cannot be removed.',
     authScopes: async (_root, args, ctx) => {
-      const found = await membershipScope(args.id.id, ctx);
-      if (!found) return false;
-      return found.member.userId === ctx.viewer?.userId ? { authenticated: true } : found.scope;
+      const member = await targetMember(args.id.id, ctx);
+      if (!member) return false;
+      return member.userId === ctx.viewer?.userId ? { authenticated: true } : managerScope(ctx, member.organizationId, [member.reach]);
     },
     args: { id: t.arg.globalID({ required: true, for: MemberRef }) },
     resolve: (_root, { id }, ctx) =>

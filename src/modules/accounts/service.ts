@@ -3,7 +3,7 @@
 import type { MemberRole, WhoCanMessage } from '../../generated/prisma/enums.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
-import { checkAccountFields, checkText, MAX_NAME_LENGTH, type AccountFields } from './rules.ts';
+import { checkAccountFields, checkText, mayManage, MAX_NAME_LENGTH, type AccountFields } from './rules.ts';
 
 export interface Actor {
   userId: string;
@@ -24,12 +24,6 @@ export async function updateOrganization(db: Db, organizationId: string, input: 
   checkText(input.name ?? undefined, ['input', 'name'], MAX_NAME_LENGTH, errors);
   refuseIfAny(errors);
   return db.organization.update({ where: { id: organizationId }, data: { name: input.name?.trim() } });
-}
-
-/** Owners manage everyone; admins manage agents and analysts only. */
-function mayManage(actorRole: MemberRole, targetRole: MemberRole): boolean {
-  if (actorRole === 'OWNER') return true;
-  return actorRole === 'ADMIN' && (targetRole === 'AGENT' || targetRole === 'ANALYST');
 }
 
 async function actorRole(tx: Tx, organizationId: string, actor: Actor): Promise<MemberRole> {

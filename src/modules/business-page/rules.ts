@@ -49,15 +49,18 @@ export function isPhoneNumber(value: string): boolean {
   return digits.length >= 7 && digits.length <= 15;
 }
 
-/** Validates the given fields (null clears a field and is always valid). */
+/**
+ * Validates the given fields (null clears a field and is always valid). Values are judged
+ * trimmed, as they are stored.
+ */
 export function checkBusinessInfo(input: BusinessInfoInput, today: Date): UserError[] {
   const errors: UserError[] = [];
   for (const key of infoKeys) {
-    const value = input[key];
+    const value = input[key]?.trim();
     if (value === null || value === undefined) continue;
     const field = ['input', key];
     const limit = textLimits[key];
-    if (value.trim() === '') {
+    if (value === '') {
       errors.push(userError('REQUIRED', field, `${key} cannot be blank; send null to clear it.`));
     } else if (limit && [...value].length > limit) {
       errors.push(userError('TOO_LONG', field, `${key} is at most ${limit} characters.`));

@@ -7,6 +7,7 @@ import { allRoles, managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
 import './events.ts';
@@ -196,12 +197,10 @@ async function pageChange<T extends { accountId?: string }>(ctx: Context, work: 
   return result;
 }
 
-const manageAccount = (_root: unknown, args: { accountId: { id: string } }) => ({ account: { id: args.accountId.id, roles: managerRoles } });
-
-async function manageAccountOfPhoto(_root: unknown, args: { id: { id: string } }, ctx: Context) {
-  const photo = await ctx.db.galleryPhoto.findUnique({ where: { id: args.id.id }, select: { accountId: true } });
-  return photo ? { account: { id: photo.accountId, roles: managerRoles } } : false;
-}
+const manageAccount = accountScope(managerRoles, byAccountIdArg);
+const manageAccountOfPhoto = accountScope(managerRoles, async (args: { id: { id: string } }, ctx) =>
+  (await ctx.db.galleryPhoto.findUnique({ where: { id: args.id.id }, select: { accountId: true } }))?.accountId,
+);
 
 builder.mutationFields((t) => ({
   businessPageSetEnabled: t.field({

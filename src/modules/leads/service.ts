@@ -1,0 +1,151 @@
+// Lead capture (viewers submit a live form) and lead management (the account's team).
+import type { Prisma } from '../../generated/prisma/client.ts';
+import type { LeadSource, LeadStatus } from '../../generated/prisma/enums.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db } from '../../platform/db.ts';
+import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import type { PubSub } from '../../platform/pubsub.ts';
+import './events.ts';
+import { checkAnswers, type Answer } from './rules.ts';
+
+export const NOTE_MAX = 2000;
+export const IDEMPOTENCY_KEY_MAX = 128;
+
+export interface LeadSubmission {
+  formId: string;
+  answers: Answer[];
+  source: LeadSource;
+  postId?: string | null;
+  liveSessionId?: string | null;
+  adId?: string | null;
+  conversationId?: string | null;
+  idempotencyKey?: string | null;
+}
+
+/** Which reference each source must name. */
+const sourceReference: Partial<Record<LeadSource, keyof LeadSubmission>> = {
+  SHORT_VIDEO: 'postId',
+  LIVE: 'liveSessionId',
+  AD: 'adId',
+  DIRECT_MESSAGE: 'conversationId',
+};
+
+/**
+ * Records a viewer's lead. A retry with the same idempotency key returns the first lead
+ * (the unique constraint decides, not a read-then-write check).
+ */
+export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub }, userId: string, input: LeadSubmission) {
+  const { db } = deps;
+  const errors: UserError[] = [];
+  if (input.idempotencyKey !== undefined && input.idempotencyKey !== null && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)) {
+    errors.push(userError('INVALID', ['input', 'idempotencyKey'], `Idempotency keys are 1–${IDEMPOTENCY_KEY_MAX} characters.`));
+  }
+  if (input.idempotencyKey) {
+    const previous = await db.lead.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } });
+    if (previous) {
+      if (previous.formId !== input.formId) refuse('IDEMPOTENCY_KEY_REUSED', ['input', 'idempotencyKey']);
+      return previous;
+    }
+  }
+  const form = await db.leadForm.findUnique({ where: { id: input.formId } });
+  if (!form) refuse('NOT_FOUND', ['formId'], 'No lead form has this id.');
+  if (form.status !== 'APPROVED' || !form.getLeadsEnabled) refuse('LEAD_FORM_NOT_LIVE', ['formId']);
+  const answers = checkAnswers(form.questions, input.answers, errors);
+  for (const [source, key] of Object.entries(sourceReference)) {
+    if (input.source === source && !input[key]) errors.push(userError('REQUIRED', ['input', key], `A ${source} lead names its ${key}.`));
+    if (input.source !== source && input[key]) errors.push(userError('INVALID', ['input', key], `${key} goes only with source ${source}.`));
+  }
+  if (input.source === 'SHORT_VIDEO' && input.postId) {
+    const post = await db.post.findUnique({ where: { id: input.postId }, select: { leadFormId: true } });
+    if (!post || post.leadFormId !== form.id) errors.push(userError('INVALID', ['input', 'postId'], 'This video does not carry this lead form.'));
+  }
+  refuseIfAny(errors);
+  let lead;
+  try {
+    lead = await db.lead.create({
+      data: {
+        formId: form.id,
+        accountId: form.accountId,
+        userId,
+        source: input.source,
+        postId: input.postId ?? null,
+        liveSessionId: input.liveSessionId ?? null,
+        adId: input.adId ?? null,
+        conversationId: input.conversationId ?? null,
+        answers: answers as unknown as Prisma.InputJsonValue,
+        idempotencyKey: input.idempotencyKey ?? null,
+        createdAt: deps.clock.now(),
+      },
+    });
+  } catch (error) {
+    // a concurrent retry won the race: answer with its lead
+    if (input.idempotencyKey && isUniqueViolation(error)) {
+      return db.lead.findUniqueOrThrow({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } });
+    }
+    throw error;
+  }
+  deps.pubsub.publish('lead.created', lead.accountId, {
+    leadId: lead.id,
+    formId: lead.formId,
+    accountId: lead.accountId,
+    source: lead.source,
+    liveSessionId: lead.liveSessionId,
+    at: lead.createdAt.toISOString(),
+  });
+  return lead;
+}
+
+export interface LeadFilter {
+  sources?: LeadSource[] | null;
+  statuses?: LeadStatus[] | null;
+  /** true: any status but NEW; false: NEW only */
+  completed?: boolean | null;
+  formId?: string | null;
+  submittedAfter?: Date | null;
+  submittedBefore?: Date | null;
+  assigneeId?: string | null;
+}
+
+export function leadWhere(accountId: string, filter: LeadFilter = {}): Prisma.LeadWhereInput {
+  const status: Prisma.EnumLeadStatusFilter = {};
+  if (filter.statuses?.length) status.in = filter.statuses;
+  if (filter.completed === true) status.not = 'NEW';
+  if (filter.completed === false) status.equals = 'NEW';
+  return {
+    accountId,
+    source: filter.sources?.length ? { in: filter.sources } : undefined,
+    status: Object.keys(status).length ? status : undefined,
+    formId: filter.formId ?? undefined,
+    assigneeId: filter.assigneeId ?? undefined,
+    createdAt: filter.submittedAfter || filter.submittedBefore ? { gte: filter.submittedAfter ?? undefined, lt: filter.submittedBefore ?? undefined } : undefined,
+  };
+}
+
+export async function updateLead(db: Db, leadId: string, input: { status?: LeadStatus | null; assigneeId?: string | null }) {
+  return db.$transaction(async (tx) => {
+    const lead = await tx.lead.findUniqueOrThrow({ where: { id: leadId }, select: { accountId: true, account: { select: { organizationId: true } } } });
+    if (input.status === null) refuse('REQUIRED', ['input', 'status'], 'status cannot be null.');
+    if (input.assigneeId) {
+      const member = await tx.membership.findFirst({
+        where: {
+          userId: input.assigneeId,
+          organizationId: lead.account.organizationId,
+          role: { in: ['OWNER', 'ADMIN', 'AGENT'] },
+          OR: [{ restricted: false }, { accounts: { some: { accountId: lead.accountId } } }],
+        },
+        select: { id: true },
+      });
+      if (!member) refuse('ASSIGNEE_NOT_MEMBER', ['input', 'assigneeId']);
+    }
+    return tx.lead.update({
+      where: { id: leadId },
+      data: { status: input.status ?? undefined, assigneeId: input.assigneeId === undefined ? undefined : input.assigneeId },
+    });
+  });
+}
+
+export async function addLeadNote(db: Db, clock: Clock, leadId: string, authorId: string, body: string) {
+  if (body.trim() === '') refuse('REQUIRED', ['body'], 'A note cannot be blank.');
+  if ([...body].length > NOTE_MAX) refuse('TOO_LONG', ['body'], `Notes are at most ${NOTE_MAX} characters.`);
+  return db.leadNote.create({ data: { leadId, authorId, body: body.trim(), createdAt: clock.now() } });
+}
