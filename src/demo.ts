@@ -6,6 +6,9 @@ import type { MemberRole } from './generated/prisma/enums.ts';
 import type { AppServices } from './platform/context.ts';
 import * as accounts from './modules/accounts/service.ts';
 import * as pages from './modules/business-page/service.ts';
+import * as leadForms from './modules/leads/forms.ts';
+import * as leads from './modules/leads/service.ts';
+import * as reviews from './modules/reviews/service.ts';
 
 interface DemoPerson {
   handle: string;
@@ -100,6 +103,39 @@ export async function seedDemo(services: AppServices, options: { onlyIfEmpty: bo
     });
     await pages.addPhotos(db, services.media, account.id, palette.map((colour) => ({ bytes: solidPng(96, 96, colour) })));
     await pages.setPageEnabled(db, account.id, true);
+  }
+
+  // a reviewed lead form on the profile and a video, with a few leads to manage
+  const form = await leadForms.createLeadForm(db, store.id, {
+    name: 'Live seller recruitment',
+    introduction: 'Tell us about your shop and we will call you back within a day.',
+    questions: ['ENQUIRY', 'NAME', 'PHONE', 'EMAIL'],
+    privacyPolicyUrl: 'https://acme.example.com/privacy',
+    callToAction: 'SIGN_UP',
+  });
+  await leadForms.submitLeadForm(db, services.clock, form.id, owner.userId);
+  const [item] = await db.reviewItem.findMany({ where: { subjectId: form.id, state: 'PENDING' } });
+  await reviews.decide(services, users.get('demo.reviewer')!, item.id, { approve: true });
+  const video = await leadForms.createPost(db, store.id, { caption: 'How we run our live shopping nights', commercialMusic: false });
+  await leadForms.attachLeadFormToPost(db, video.id, form.id);
+  const samples = [
+    { name: 'Mei Lin', email: 'mei@example.com', phone: '+852 5123 4567', enquiry: '我想了解价格', source: 'SHORT_VIDEO' as const },
+    { name: 'Jonas Weber', email: 'jonas@example.de', phone: '+49 30 1234567', enquiry: 'Do you work with small shops?', source: 'PROFILE' as const },
+    { name: 'Ana Souza', email: 'ana@example.com.br', phone: '+55 11 91234 5678', enquiry: 'Interested in a trial', source: 'PROFILE' as const },
+  ];
+  for (const [index, sample] of samples.entries()) {
+    await leads.submitLead(services, users.get('demo.viewer')!, {
+      formId: form.id,
+      source: sample.source,
+      postId: sample.source === 'SHORT_VIDEO' ? video.id : null,
+      idempotencyKey: `demo-${index}`,
+      answers: [
+        { question: 'ENQUIRY', answer: sample.enquiry },
+        { question: 'NAME', answer: sample.name },
+        { question: 'PHONE', answer: sample.phone },
+        { question: 'EMAIL', answer: sample.email },
+      ],
+    });
   }
 
   const tokens = await Promise.all(

@@ -1,7 +1,7 @@
 // Content-addressed media store: a file's key is the SHA-256 of its bytes plus an extension
 // naming its type, so identical uploads share one file, URLs never change, and serving needs
 // no database lookup. Types are detected from the content, never from the file name.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -50,7 +50,8 @@ export function createMediaStore(dir: string, publicUrl: () => string): MediaSto
       if (!exists) {
         await mkdir(path.dirname(file), { recursive: true });
         // write then rename: a reader never sees a half-written file
-        const temp = `${file}.${process.pid}.${Date.now()}.tmp`;
+        // (a unique name: two uploads of the same bytes may be written at the same moment)
+        const temp = `${file}.${randomUUID()}.tmp`;
         await writeFile(temp, bytes);
         await rename(temp, file);
       }
@@ -60,13 +61,13 @@ export function createMediaStore(dir: string, publicUrl: () => string): MediaSto
     async serve(req, res) {
       const url = new URL(req.url ?? '/', 'http://local');
       if (!url.pathname.startsWith('/media/')) return false;
-      const key = url.pathname.slice('/media/'.length);
-      const match = keyPattern.exec(key);
-      const info = match ? await stat(fileFor(key)).catch(() => null) : null;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return true;
       }
+      const key = url.pathname.slice('/media/'.length);
+      const match = keyPattern.exec(key);
+      const info = match ? await stat(fileFor(key)).catch(() => null) : null;
       if (!match || !info || !typesByExtension[match[2]]) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
         return true;
@@ -78,7 +79,7 @@ export function createMediaStore(dir: string, publicUrl: () => string): MediaSto
         etag,
         'x-content-type-options': 'nosniff',
       };
-      if (req.headers['if-none-match'] === etag) {
+      if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
         res.writeHead(304, headers).end();
         return true;
       }
@@ -88,4 +89,11 @@ export function createMediaStore(dir: string, publicUrl: () => string): MediaSto
       return true;
     },
   };
+}
+
+/** If-None-Match (RFC 9110 §13.1.2): `*` or a list of entity tags, compared weakly. */
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

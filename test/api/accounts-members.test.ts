@@ -1,5 +1,6 @@
 // Members: adding by handle, roles, account restrictions, leaving, ownership transfer and
 // organization boundaries, through the API, with what reached the database.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccountNodesDocument,
@@ -161,7 +162,7 @@ describe('memberUpdate', () => {
 
   it('gives FORBIDDEN, not a hint, for a member id that does not exist', async () => {
     const org = await team({ agent: 'AGENT' });
-    const missing = Buffer.from('Member:019aa000-0000-7000-8000-000000000000').toString('base64');
+    const missing = encodeGlobalID('Member', '019aa000-0000-7000-8000-000000000000');
     for (const response of [
       await expectNothingChanged(t, () => org.owner.raw(MemberUpdateDocument, { id: missing, input: { role: 'ANALYST' } })),
       await expectNothingChanged(t, () => org.owner.raw(MemberRemoveDocument, { id: missing })),

@@ -198,9 +198,13 @@ async function pageChange<T extends { accountId?: string }>(ctx: Context, work: 
 }
 
 const manageAccount = accountScope(managerRoles, byAccountIdArg);
-const manageAccountOfPhoto = accountScope(managerRoles, async (args: { id: { id: string } }, ctx) =>
+const managePhotoAccount = accountScope(managerRoles, async (args: { id: { id: string } }, ctx) =>
   (await ctx.db.galleryPhoto.findUnique({ where: { id: args.id.id }, select: { accountId: true } }))?.accountId,
 );
+/** A manager of the photo's account. A photo that does not exist (any more) is the service's
+ * NOT_FOUND for any signed-in user, so a repeated delete is not mistaken for FORBIDDEN. */
+const manageAccountOfPhoto = async (root: unknown, args: { id: { id: string } }, ctx: Context) =>
+  (await managePhotoAccount(root, args, ctx)) || { authenticated: true };
 
 builder.mutationFields((t) => ({
   businessPageSetEnabled: t.field({

@@ -36,23 +36,20 @@ export interface Upload {
 
 /** Adds photos at the end of the gallery: all of them or, on any refusal, none. */
 export async function addPhotos(db: Db, media: MediaStore, accountId: string, uploads: Upload[]) {
-  const errors: UserError[] = [];
-  if (uploads.length === 0) errors.push(userError('REQUIRED', ['files'], 'Send at least one photo.'));
-  const types = await Promise.all(
-    uploads.map(async (upload, index) => {
+  if (uploads.length === 0) refuse('REQUIRED', ['files'], 'Send at least one photo.');
+  const checked = await Promise.all(
+    uploads.map(async (upload, index): Promise<{ type: string } | UserError> => {
       if (upload.bytes.byteLength > PHOTO_MAX_BYTES) {
-        errors.push(userError('FILE_TOO_LARGE', ['files', String(index)], `Photos are at most ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`));
-        return null;
+        return userError('FILE_TOO_LARGE', ['files', String(index)], `Photos are at most ${PHOTO_MAX_BYTES / 1024 / 1024} MB.`);
       }
       const type = await media.sniff(upload.bytes);
-      if (!type || !PHOTO_TYPES.includes(type)) {
-        errors.push(userError('FILE_TYPE_NOT_ALLOWED', ['files', String(index)], 'Photos must be JPEG, PNG or WebP images.'));
-        return null;
-      }
-      return type;
+      if (!type || !PHOTO_TYPES.includes(type)) return userError('FILE_TYPE_NOT_ALLOWED', ['files', String(index)], 'Photos must be JPEG, PNG or WebP images.');
+      return { type };
     }),
   );
-  refuseIfAny(errors);
+  // in file order (the checks above finish in any order)
+  refuseIfAny(checked.filter((result): result is UserError => 'code' in result));
+  const types = checked.map((result) => (result as { type: string }).type);
   return db.$transaction(async (tx) => {
     await lockAccount(tx, accountId);
     const existing = await tx.galleryPhoto.aggregate({ where: { accountId }, _count: true, _max: { position: true } });
@@ -63,7 +60,9 @@ export async function addPhotos(db: Db, media: MediaStore, accountId: string, up
     const photos = [];
     for (const [index, upload] of uploads.entries()) {
       const stored = await media.put(upload.bytes, types[index]!);
-      await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
+      // identical bytes share one object; ON CONFLICT DO NOTHING also holds when another
+      // gallery stores the same bytes concurrently (a read-then-write upsert would not)
+      await tx.mediaObject.createMany({ data: [stored], skipDuplicates: true });
       position += 1;
       photos.push(await tx.galleryPhoto.create({ data: { accountId, mediaKey: stored.key, position } }));
     }
@@ -71,15 +70,26 @@ export async function addPhotos(db: Db, media: MediaStore, accountId: string, up
   });
 }
 
+function photoNotFound(): never {
+  refuse('NOT_FOUND', ['id'], 'The photo does not exist (it may have been deleted).');
+}
+
 export async function deletePhoto(db: Db, photoId: string) {
-  return db.galleryPhoto.delete({ where: { id: photoId } });
+  const photo = await db.galleryPhoto.findUnique({ where: { id: photoId } });
+  // deleteMany: a concurrent delete of the same photo wins once, the other is NOT_FOUND
+  if (!photo || (await db.galleryPhoto.deleteMany({ where: { id: photoId } })).count === 0) photoNotFound();
+  return photo;
 }
 
 /** Moves a photo to the first position; the others keep their order. */
 export async function pinPhoto(db: Db, photoId: string) {
   return db.$transaction(async (tx) => {
-    const photo = await tx.galleryPhoto.findUniqueOrThrow({ where: { id: photoId } });
-    await lockAccount(tx, photo.accountId);
+    const owner = await tx.galleryPhoto.findUnique({ where: { id: photoId }, select: { accountId: true } });
+    if (!owner) photoNotFound();
+    await lockAccount(tx, owner.accountId);
+    // read under the lock: a concurrent pin or delete may have changed it
+    const photo = await tx.galleryPhoto.findUnique({ where: { id: photoId } });
+    if (!photo) photoNotFound();
     const first = await tx.galleryPhoto.aggregate({ where: { accountId: photo.accountId }, _min: { position: true } });
     if (first._min.position === photo.position) return photo;
     return tx.galleryPhoto.update({ where: { id: photoId }, data: { position: (first._min.position ?? 0) - 1 } });
