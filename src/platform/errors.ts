@@ -38,6 +38,15 @@ export const userErrorCodes = {
   ASSIGNEE_NOT_MEMBER: 'The assignee must be a team member who works on this account.',
   EXPORT_RANGE_TOO_LONG: 'Exports cover at most the last 90 days.',
   WORD_LIMIT_EXCEEDED: 'The text has more words than allowed.',
+  MESSAGING_NOT_ALLOWED: 'This account does not accept direct messages from you.',
+  WINDOW_EXPIRED: 'The reply window has closed: businesses may reply only within 48 hours of the user’s latest message.',
+  WINDOW_QUOTA_EXCEEDED: 'The reply window allows at most 10 business messages; it reopens when the user writes again.',
+  REGION_RESTRICTED: 'Accounts registered in the EEA, Switzerland or the UK cannot use direct messages through integrations.',
+  MEDIA_SEND_STRATEGY: 'Media cannot be sent to users in this region.',
+  RISK_CONTROL: 'Media cannot be sent to this user (risk control).',
+  NOT_OWN_POST: 'Only the account’s own posts can be shared.',
+  LIMIT_REACHED: 'The maximum number of items is reached.',
+  CONVERSATION_CLOSED: 'The conversation is closed; reopen it first.',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;

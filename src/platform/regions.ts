@@ -28,3 +28,17 @@ export function isTimeZone(value: string): boolean {
     return false;
   }
 }
+
+/** EEA members, Switzerland and the UK: no DMs through integration tokens. */
+export const integrationRestrictedRegions: ReadonlySet<string> = new Set([
+  'AT', 'BE', 'BG', 'HR', 'CY', 'CZ', 'DK', 'EE', 'FI', 'FR', 'DE', 'GR', 'HU', 'IE', 'IT', 'LV', 'LT', 'LU', 'MT', 'NL', 'PL', 'PT', 'RO', 'SK', 'SI', 'ES', 'SE',
+  'IS', 'LI', 'NO', // EEA beyond the EU
+  'CH',
+  'GB',
+]);
+
+/**
+ * Recipient regions where the platform's media-send strategy forbids businesses to send
+ * images or videos in DMs (a policy list, kept here so it changes in one place).
+ */
+export const mediaSendRestrictedRegions: ReadonlySet<string> = new Set(['IN', 'PK', 'BD', 'VN']);

@@ -300,6 +300,44 @@ describe('organizationTransferOwnership', () => {
   });
 });
 
+describe('concurrent changes keep exactly one owner', () => {
+  const owners = (org: { organizationId: string }) => t.db.membership.count({ where: { organizationId: localId(org.organizationId), role: 'OWNER' } });
+  const codeOf = (response: { errors?: { extensions?: { code?: string } }[]; data?: Record<string, { userErrors: { code: string }[] }> | null }) =>
+    response.errors?.[0]?.extensions?.code ?? Object.values(response.data ?? {})[0]?.userErrors[0]?.code ?? 'ok';
+
+  it('a transfer racing the heir’s removal: one wins, the other is refused', async () => {
+    for (let round = 0; round < 8; round++) {
+      const org = await team({ admin: 'ADMIN', heir: 'AGENT' });
+      const [transfer, removal] = await Promise.all([
+        org.owner.raw(OrganizationTransferOwnershipDocument, { organizationId: org.organizationId, memberId: org.member('heir') }),
+        org.as('admin').raw(MemberRemoveDocument, { id: org.member('heir') }),
+      ]);
+      expect(await owners(org)).toBe(1);
+      const heir = await membership(org.member('heir'));
+      // either the transfer came first (the new owner cannot be removed) or the removal did
+      expect([codeOf(transfer), codeOf(removal), heir?.role ?? null]).toSatisfy(
+        ([transferred, removed, role]) => (transferred === 'ok' && removed === 'OWNER_CANNOT_LEAVE' && role === 'OWNER') || (removed === 'ok' && transferred === 'NOT_FOUND' && role === null),
+      );
+    }
+  });
+
+  it('a transfer racing a role change of the heir: one wins, the other is refused', async () => {
+    for (let round = 0; round < 8; round++) {
+      const org = await team({ admin: 'ADMIN', heir: 'AGENT' });
+      const [transfer, change] = await Promise.all([
+        org.owner.raw(OrganizationTransferOwnershipDocument, { organizationId: org.organizationId, memberId: org.member('heir') }),
+        org.as('admin').raw(MemberUpdateDocument, { id: org.member('heir'), input: { role: 'ANALYST' } }),
+      ]);
+      expect(await owners(org)).toBe(1);
+      const heir = await membership(org.member('heir'));
+      expect([codeOf(transfer), codeOf(change), heir?.role]).toSatisfy(
+        ([transferred, changed, role]) =>
+          (transferred === 'ok' && /^(ROLE_NOT_ALLOWED|OWNER_ROLE_RESERVED|FORBIDDEN)$/.test(String(changed)) && role === 'OWNER') || (changed === 'ok' && transferred === 'ok' && role === 'OWNER'),
+      );
+    }
+  });
+});
+
 describe('organization boundaries', () => {
   it('a member of one organization cannot read another’s organization or members', async () => {
     const mine = await team({ analyst: 'ANALYST' });

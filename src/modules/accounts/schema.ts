@@ -80,9 +80,10 @@ export const MemberRef = builder.prismaNode('Membership', {
   }),
 });
 
-const teamOnly = (account: { id: string }) => ({
+const teamAndStaff = (account: { id: string }) => ({
   $any: { account: { id: account.id, roles: allRoles }, platformAdmin: true, reviewer: true },
 });
+const teamOnly = (account: { id: string }) => ({ account: { id: account.id, roles: allRoles } });
 
 export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
   id: { field: 'id' },
@@ -94,9 +95,10 @@ export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
     timeZone: t.exposeString('timeZone'),
     whoCanMessage: t.expose('whoCanMessage', { type: WhoCanMessageEnum }),
     followerCount: t.exposeInt('followerCount'),
-    ownerAge: t.exposeInt('ownerAge', { nullable: true, authScopes: teamOnly, description: 'Set by the platform. Team and platform staff only.' }),
-    seriousViolations: t.exposeInt('seriousViolations', { authScopes: teamOnly, description: 'Set by the platform. Team and platform staff only.' }),
-    organization: t.relation('organization', { authScopes: teamOnly }),
+    ownerAge: t.exposeInt('ownerAge', { nullable: true, authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
+    seriousViolations: t.exposeInt('seriousViolations', { authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
+    // team only: the Organization type itself is visible to its members alone
+    organization: t.relation('organization', { authScopes: teamOnly, description: 'The organization that owns the account. Its team only.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

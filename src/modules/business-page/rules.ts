@@ -33,10 +33,17 @@ const appStoreHosts: Partial<Record<keyof BusinessInfo, string[]>> = {
   androidAppUrl: ['play.google.com'],
 };
 
+/**
+ * An absolute http(s) URL as a visitor would click it: `http://` or `https://` spelled out
+ * (the URL parser forgives `http:example.com`), a dotted host without empty labels, no
+ * credentials (`https://bank.example@evil.example` misleads), no whitespace.
+ */
 export function isHttpUrl(value: string): boolean {
+  if (!/^https?:\/\//i.test(value) || /\s/.test(value)) return false;
   try {
     const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.includes('.') && !/\s/.test(value);
+    const labels = url.hostname.split('.');
+    return labels.length >= 2 && labels.every((label) => label !== '') && !url.username && !url.password;
   } catch {
     return false;
   }

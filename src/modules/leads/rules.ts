@@ -21,16 +21,36 @@ const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
 const unspacedScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
- * Counts words the way a person (or a word processor) does: runs of letters/digits in
- * spaced scripts count once; each Chinese/Japanese character counts as one word.
+ * Counts words the way a person (or a word processor) does: each Chinese/Japanese character
+ * counts as one word; in spaced scripts a word is a run of letters/digits, and words joined by
+ * punctuation without a space ("state-of-the-art", "e-mail", a URL) count once, while words a
+ * dictionary finds side by side (Thai) count separately. Emoji and punctuation are not words.
  */
 export function countWords(text: string): number {
   let count = 0;
-  for (const { segment, isWordLike } of segmenter.segment(text.normalize('NFKC'))) {
-    if (!isWordLike) continue;
-    const unspaced = [...segment].filter((ch) => unspacedScript.test(ch)).length;
-    const rest = segment.replace(new RegExp(unspacedScript.source, 'gu'), ' ').trim();
-    count += unspaced + (rest ? rest.split(/\s+/).length : 0);
+  for (const token of text.normalize('NFKC').split(/\s+/u)) {
+    let afterWord = false; // the last segment ended with spaced-script word material
+    let joined = false; // …followed only by punctuation: the next word continues it
+    for (const { segment, isWordLike } of segmenter.segment(token)) {
+      if (!isWordLike) {
+        if (afterWord) joined = true;
+        afterWord = false;
+        continue;
+      }
+      let inRun = false;
+      for (const ch of segment) {
+        if (unspacedScript.test(ch)) {
+          count += 1;
+          inRun = joined = false;
+        } else if (!inRun) {
+          if (!joined) count += 1;
+          inRun = true;
+          joined = false;
+        }
+      }
+      afterWord = inRun;
+      joined = false;
+    }
   }
   return count;
 }
@@ -38,8 +58,16 @@ export function countWords(text: string): number {
 export function isHttpsPolicyUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    // the policy itself, not a site's home page
-    return url.protocol === 'https:' && url.hostname.includes('.') && url.pathname.replace(/\/+$/, '') !== '';
+    const labels = url.hostname.replace(/\.$/, '').split('.');
+    // a public https address of the policy itself: not a site's home page, no credentials
+    return (
+      url.protocol === 'https:' &&
+      labels.length >= 2 &&
+      labels.every((label) => label !== '') &&
+      url.username === '' &&
+      url.password === '' &&
+      url.pathname.replace(/\/+$/, '') !== ''
+    );
   } catch {
     return false;
   }

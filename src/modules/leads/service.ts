@@ -23,12 +23,14 @@ export interface LeadSubmission {
 }
 
 /** Which reference each source must name. */
-const sourceReference: Partial<Record<LeadSource, keyof LeadSubmission>> = {
+const sourceReference: Partial<Record<LeadSource, 'postId' | 'liveSessionId' | 'adId' | 'conversationId'>> = {
   SHORT_VIDEO: 'postId',
   LIVE: 'liveSessionId',
   AD: 'adId',
   DIRECT_MESSAGE: 'conversationId',
 };
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Records a viewer's lead. A retry with the same idempotency key returns the first lead
@@ -52,10 +54,13 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub },
   if (form.status !== 'APPROVED' || !form.getLeadsEnabled) refuse('LEAD_FORM_NOT_LIVE', ['formId']);
   const answers = checkAnswers(form.questions, input.answers, errors);
   for (const [source, key] of Object.entries(sourceReference)) {
-    if (input.source === source && !input[key]) errors.push(userError('REQUIRED', ['input', key], `A ${source} lead names its ${key}.`));
-    if (input.source !== source && input[key]) errors.push(userError('INVALID', ['input', key], `${key} goes only with source ${source}.`));
+    const reference = input[key];
+    if (input.source === source && !reference) errors.push(userError('REQUIRED', ['input', key], `A ${source} lead names its ${key}.`));
+    else if (input.source !== source && reference) errors.push(userError('INVALID', ['input', key], `${key} goes only with source ${source}.`));
+    // references are stored as uuids: anything else would fail in the database
+    else if (reference && !uuidPattern.test(reference)) errors.push(userError('INVALID', ['input', key], `${key} is not an id.`));
   }
-  if (input.source === 'SHORT_VIDEO' && input.postId) {
+  if (input.source === 'SHORT_VIDEO' && input.postId && uuidPattern.test(input.postId)) {
     const post = await db.post.findUnique({ where: { id: input.postId }, select: { leadFormId: true } });
     if (!post || post.leadFormId !== form.id) errors.push(userError('INVALID', ['input', 'postId'], 'This video does not carry this lead form.'));
   }
@@ -78,9 +83,12 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub },
       },
     });
   } catch (error) {
-    // a concurrent retry won the race: answer with its lead
+    // a concurrent submission with this key won the race: a retry answers with its lead,
+    // the same key on another form is refused as it would be sequentially
     if (input.idempotencyKey && isUniqueViolation(error)) {
-      return db.lead.findUniqueOrThrow({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } });
+      const winner = await db.lead.findUniqueOrThrow({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } });
+      if (winner.formId !== form.id) refuse('IDEMPOTENCY_KEY_REUSED', ['input', 'idempotencyKey']);
+      return winner;
     }
     throw error;
   }

@@ -1,0 +1,315 @@
+// Conversations between business accounts and users: inbound messages (with the hooks
+// that react to them in the same transaction), team replies inside the reply window,
+// message requests, and the team's conversation workflow.
+import type { Conversation, Message } from '../../generated/prisma/client.ts';
+import type { ConversationOrigin, MessageKind } from '../../generated/prisma/enums.ts';
+import type { Clock } from '../../platform/clock.ts';
+import type { Db, Tx } from '../../platform/db.ts';
+import { PendingEvents } from '../../platform/events.ts';
+import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import type { MediaStore } from '../../platform/media.ts';
+import type { PubSub } from '../../platform/pubsub.ts';
+import './events.ts';
+import { channelRefusal, mediaRefusal, messageLimits, replyWindow, windowRefusal, type Channel } from './policy.ts';
+
+export interface Deps {
+  db: Db;
+  clock: Clock;
+  pubsub: PubSub;
+  media: MediaStore;
+}
+
+export type MessageContent =
+  | { kind: 'TEXT'; text: string }
+  | { kind: 'IMAGE' | 'VIDEO'; bytes: Uint8Array }
+  | { kind: 'STICKER'; stickerId: string }
+  | { kind: 'SHARE_POST'; postId: string };
+
+// ───────────── hooks ─────────────
+
+export interface InboundEvent {
+  conversation: Conversation;
+  message: Message;
+  /** the user's first message in this conversation */
+  isFirstInbound: boolean;
+  now: Date;
+  events: PendingEvents;
+}
+
+/** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
+export type InboundHook = (tx: Tx, event: InboundEvent) => Promise<void>;
+const inboundHooks: InboundHook[] = [];
+export function registerInboundHook(hook: InboundHook): void {
+  inboundHooks.push(hook);
+}
+
+// ───────────── validation ─────────────
+
+async function checkContent(deps: Deps, content: MessageContent, direction: 'INBOUND' | 'OUTBOUND', errors: UserError[]): Promise<string | null> {
+  const field = ['input'];
+  switch (content.kind) {
+    case 'TEXT': {
+      if (content.text.trim() === '') errors.push(userError('REQUIRED', [...field, 'text'], 'A text message cannot be blank.'));
+      else if ([...content.text].length > messageLimits.textMaxChars) {
+        errors.push(userError('TOO_LONG', [...field, 'text'], `Text messages are at most ${messageLimits.textMaxChars} characters.`));
+      }
+      return null;
+    }
+    case 'IMAGE':
+    case 'VIDEO': {
+      if (direction === 'OUTBOUND' && content.kind === 'VIDEO') {
+        errors.push(userError('INVALID', [...field, 'kind'], 'Businesses send TEXT, IMAGE or SHARE_POST messages.'));
+        return null;
+      }
+      const limits =
+        direction === 'OUTBOUND'
+          ? { max: messageLimits.outboundImageMaxBytes, types: messageLimits.outboundImageTypes as readonly string[], label: 'JPEG or PNG images' }
+          : content.kind === 'IMAGE'
+            ? { max: messageLimits.inboundImageMaxBytes, types: messageLimits.inboundImageTypes as readonly string[], label: 'JPEG, PNG, WebP or GIF images' }
+            : { max: messageLimits.inboundVideoMaxBytes, types: messageLimits.inboundVideoTypes as readonly string[], label: 'MP4 or QuickTime videos' };
+      if (content.bytes.byteLength > limits.max) {
+        errors.push(userError('FILE_TOO_LARGE', [...field, 'file'], `At most ${limits.max / 1024 / 1024} MB.`));
+        return null;
+      }
+      const type = await deps.media.sniff(content.bytes);
+      if (!type || !limits.types.includes(type)) {
+        errors.push(userError('FILE_TYPE_NOT_ALLOWED', [...field, 'file'], `Only ${limits.label}.`));
+        return null;
+      }
+      return type;
+    }
+    case 'STICKER': {
+      if (direction === 'OUTBOUND') errors.push(userError('INVALID', [...field, 'kind'], 'Businesses send TEXT, IMAGE or SHARE_POST messages.'));
+      else if (!messageLimits.stickerIdPattern.test(content.stickerId)) errors.push(userError('INVALID', [...field, 'stickerId'], 'Unknown sticker.'));
+      return null;
+    }
+    case 'SHARE_POST':
+      return null;
+  }
+}
+
+function messageData(content: MessageContent, mediaKey: string | null) {
+  return {
+    kind: content.kind as MessageKind,
+    text: content.kind === 'TEXT' ? content.text : null,
+    mediaKey,
+    stickerId: content.kind === 'STICKER' ? content.stickerId : null,
+    postId: content.kind === 'SHARE_POST' ? content.postId : null,
+  };
+}
+
+async function lockConversation(tx: Tx, id: string): Promise<Conversation> {
+  await tx.$queryRaw`SELECT id FROM "Conversation" WHERE id = ${id}::uuid FOR UPDATE`;
+  return tx.conversation.findUniqueOrThrow({ where: { id } });
+}
+
+function changed(events: PendingEvents, conversation: { id: string; accountId: string }, type: 'inbox' | 'both' = 'both') {
+  events.add('inbox', conversation.accountId, { type: 'CONVERSATION_CHANGED', conversationId: conversation.id, messageId: null });
+  if (type === 'both') events.add('conversation', conversation.id, { type: 'CONVERSATION_CHANGED', conversationId: conversation.id, messageId: null });
+}
+
+// ───────────── inbound ─────────────
+
+export interface InboundContext {
+  origin?: Exclude<ConversationOrigin, 'ORGANIC' | 'AD'>;
+  liveSessionId?: string | null;
+}
+
+/**
+ * A user's message to a business. Creates the contact's conversation on first contact
+ * (inbox or message request per `whoCanMessage`), opens a new reply window, and runs the
+ * inbound hooks (auto-replies, live events) in the same transaction.
+ */
+export async function receiveMessage(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext = {}) {
+  const errors: UserError[] = [];
+  const account = await deps.db.businessAccount.findUnique({ where: { id: accountId }, select: { id: true, whoCanMessage: true, handle: true } });
+  if (!account) refuse('NOT_FOUND', ['accountId'], 'No business account has this id.');
+  if (content.kind === 'SHARE_POST') {
+    const post = await deps.db.post.findUnique({ where: { id: content.postId }, select: { id: true } });
+    if (!post) errors.push(userError('NOT_FOUND', ['input', 'postId'], 'No post has this id.'));
+  }
+  const mediaType = await checkContent(deps, content, 'INBOUND', errors);
+  refuseIfAny(errors);
+  const existing = await deps.db.conversation.findUnique({ where: { accountId_userId: { accountId, userId } }, select: { state: true } });
+  if (account.whoCanMessage === 'NO_ONE' && (!existing || existing.state === 'REQUEST')) {
+    refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${account.handle} does not accept direct messages.`);
+  }
+  const stored = mediaType && 'bytes' in content ? await deps.media.put(content.bytes, mediaType) : null;
+  const events = new PendingEvents();
+  const result = await deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    if (stored) await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
+    let state: 'OPEN' | 'REQUEST' = 'OPEN';
+    if (account.whoCanMessage === 'FOLLOWERS') {
+      const follows = await tx.follow.findUnique({ where: { userId_accountId: { userId, accountId } }, select: { userId: true } });
+      if (!follows) state = 'REQUEST';
+    }
+    // the unique (account, user) pair decides who creates the conversation under concurrency
+    await tx.conversation.createMany({
+      data: [{ accountId, userId, state, origin: context.origin ?? 'ORGANIC', liveSessionId: context.liveSessionId ?? null, lastMessageAt: now }],
+      skipDuplicates: true,
+    });
+    const { id } = await tx.conversation.findUniqueOrThrow({ where: { accountId_userId: { accountId, userId } }, select: { id: true } });
+    const before = await lockConversation(tx, id);
+    const isFirstInbound = (await tx.message.count({ where: { conversationId: id, direction: 'INBOUND' } })) === 0;
+    const message = await tx.message.create({
+      data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, createdAt: now, ...messageData(content, stored?.key ?? null) },
+    });
+    const conversation = await tx.conversation.update({
+      where: { id },
+      data: {
+        lastUserMessageAt: now,
+        windowRepliesUsed: 0,
+        unread: true,
+        lastMessageAt: now,
+        lastMessageId: message.id,
+        state: before.state === 'CLOSED' ? 'OPEN' : undefined,
+        closedAt: before.state === 'CLOSED' ? null : undefined,
+        liveSessionId: context.liveSessionId ?? undefined,
+      },
+    });
+    events.add('inbox', accountId, { type: 'MESSAGE_RECEIVED', conversationId: id, messageId: message.id });
+    events.add('conversation', id, { type: 'MESSAGE', conversationId: id, messageId: message.id });
+    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events });
+    return { conversationId: id, message };
+  });
+  events.publishTo(deps.pubsub);
+  return result;
+}
+
+// ───────────── outbound ─────────────
+
+/**
+ * Takes one message from the reply window, atomically: two senders racing for the last
+ * slot cannot both get it. Returns false when the window is closed or used up.
+ */
+export async function takeReplySlot(tx: Tx, conversationId: string, now: Date): Promise<boolean> {
+  const since = new Date(now.getTime() - replyWindow.hours * 3600_000);
+  const taken = await tx.conversation.updateMany({
+    where: { id: conversationId, lastUserMessageAt: { gt: since }, windowRepliesUsed: { lt: replyWindow.maxMessages } },
+    data: { windowRepliesUsed: { increment: 1 } },
+  });
+  return taken.count === 1;
+}
+
+/** An automated message (auto-reply) inside an inbound transaction: sent if the window allows, else recorded as suppressed. */
+export async function sendAutomated(tx: Tx, event: InboundEvent, text: string, autoMessageId: string, extra: { suggestedQuestionIds?: string[] } = {}) {
+  const sent = await takeReplySlot(tx, event.conversation.id, event.now);
+  const message = await tx.message.create({
+    data: {
+      conversationId: event.conversation.id,
+      direction: 'OUTBOUND',
+      kind: 'TEXT',
+      text,
+      status: sent ? 'SENT' : 'SUPPRESSED',
+      autoMessageId,
+      suggestedQuestionIds: extra.suggestedQuestionIds ?? [],
+      createdAt: event.now,
+    },
+  });
+  if (sent) {
+    await tx.conversation.update({ where: { id: event.conversation.id }, data: { lastMessageAt: event.now, lastMessageId: message.id } });
+    event.events.add('inbox', event.conversation.accountId, { type: 'MESSAGE_SENT', conversationId: event.conversation.id, messageId: message.id });
+    event.events.add('conversation', event.conversation.id, { type: 'MESSAGE', conversationId: event.conversation.id, messageId: message.id });
+  }
+  return { message, sent };
+}
+
+/** A team member's message to the user, within the reply window. Replying to a request accepts it. */
+export async function sendMessage(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel = 'APP') {
+  const conversation = await deps.db.conversation.findUniqueOrThrow({
+    where: { id: conversationId },
+    include: { account: { select: { region: true } }, user: { select: { region: true, riskFlagged: true } } },
+  });
+  const errors: UserError[] = [];
+  const regionError = channelRefusal(conversation.account.region, channel);
+  if (regionError) refuseIfAny([regionError]);
+  if (content.kind === 'SHARE_POST') {
+    const post = await deps.db.post.findUnique({ where: { id: content.postId }, select: { accountId: true } });
+    if (!post) errors.push(userError('NOT_FOUND', ['input', 'postId'], 'No post has this id.'));
+    else if (post.accountId !== conversation.accountId) errors.push(userError('NOT_OWN_POST', ['input', 'postId']));
+  }
+  const mediaType = await checkContent(deps, content, 'OUTBOUND', errors);
+  if (content.kind === 'IMAGE' && mediaType) {
+    const refusal = mediaRefusal(conversation.user, ['input', 'file']);
+    if (refusal) errors.push(refusal);
+  }
+  refuseIfAny(errors);
+  const stored = mediaType && 'bytes' in content ? await deps.media.put(content.bytes, mediaType) : null;
+  const events = new PendingEvents();
+  const message = await deps.db.$transaction(async (tx) => {
+    const now = deps.clock.now();
+    const current = await lockConversation(tx, conversationId);
+    if (current.state === 'CLOSED') refuse('CONVERSATION_CLOSED', ['conversationId']);
+    if (!(await takeReplySlot(tx, conversationId, now))) {
+      refuseIfAny([windowRefusal(current, now, ['conversationId'])!]);
+    }
+    if (stored) await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
+    const created = await tx.message.create({
+      data: { conversationId, direction: 'OUTBOUND', senderId, createdAt: now, ...messageData(content, stored?.key ?? null) },
+    });
+    await tx.conversation.update({
+      where: { id: conversationId },
+      data: {
+        lastMessageAt: now,
+        lastMessageId: created.id,
+        unread: false,
+        ...(current.state === 'REQUEST' ? { state: 'OPEN', acceptedAt: now } : {}),
+      },
+    });
+    events.add('inbox', current.accountId, { type: 'MESSAGE_SENT', conversationId, messageId: created.id });
+    events.add('conversation', conversationId, { type: 'MESSAGE', conversationId, messageId: created.id });
+    return created;
+  });
+  events.publishTo(deps.pubsub);
+  return message;
+}
+
+// ───────────── workflow ─────────────
+
+type ConversationChange = (current: Conversation, now: Date) => Partial<Conversation> | UserError;
+
+async function changeConversation(deps: Pick<Deps, 'db' | 'clock' | 'pubsub'>, id: string, change: ConversationChange, audience: 'inbox' | 'both' = 'inbox') {
+  const events = new PendingEvents();
+  const updated = await deps.db.$transaction(async (tx) => {
+    const current = await lockConversation(tx, id);
+    const data = change(current, deps.clock.now());
+    if ('code' in data) refuseIfAny([data as UserError]);
+    const next = await tx.conversation.update({ where: { id }, data: data as object });
+    changed(events, next, audience);
+    return next;
+  });
+  events.publishTo(deps.pubsub);
+  return updated;
+}
+
+export const acceptRequest = (deps: Deps, id: string) =>
+  changeConversation(deps, id, (c, now) => (c.state === 'REQUEST' ? { state: 'OPEN', acceptedAt: now } : userError('INVALID', ['id'], 'Only message requests can be accepted.')), 'both');
+export const markUnread = (deps: Deps, id: string, unread: boolean) => changeConversation(deps, id, () => ({ unread }));
+export const setStarred = (deps: Deps, id: string, starred: boolean) => changeConversation(deps, id, () => ({ starred }));
+export const closeConversation = (deps: Deps, id: string) =>
+  changeConversation(deps, id, (c, now) => (c.state === 'CLOSED' ? userError('INVALID', ['id'], 'The conversation is already closed.') : { state: 'CLOSED', closedAt: now }), 'both');
+export const reopenConversation = (deps: Deps, id: string) =>
+  changeConversation(deps, id, (c) => (c.state !== 'CLOSED' ? userError('INVALID', ['id'], 'Only closed conversations can be reopened.') : { state: 'OPEN', closedAt: null }), 'both');
+
+export async function assignConversation(deps: Deps, id: string, assigneeId: string | null) {
+  if (assigneeId) {
+    const conversation = await deps.db.conversation.findUniqueOrThrow({ where: { id }, select: { accountId: true, account: { select: { organizationId: true } } } });
+    const member = await deps.db.membership.findFirst({
+      where: {
+        userId: assigneeId,
+        organizationId: conversation.account.organizationId,
+        role: { in: ['OWNER', 'ADMIN', 'AGENT'] },
+        OR: [{ restricted: false }, { accounts: { some: { accountId: conversation.accountId } } }],
+      },
+      select: { id: true },
+    });
+    if (!member) refuse('ASSIGNEE_NOT_MEMBER', ['assigneeId']);
+  }
+  return changeConversation(deps, id, () => ({ assigneeId }));
+}
+
+export async function follow(db: Db, userId: string, accountId: string, following: boolean) {
+  if (following) await db.follow.createMany({ data: [{ userId, accountId }], skipDuplicates: true });
+  else await db.follow.deleteMany({ where: { userId, accountId } });
+}
