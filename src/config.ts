@@ -31,6 +31,7 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
+  CHAT_LINK_BASE: optionalUrl(['https', 'http']),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
 });
 
@@ -51,6 +52,8 @@ export interface Config {
   /** seed the demo organization when the database is empty */
   seedDemo: boolean;
   maxUploadBytes: number;
+  /** chat links are <base>/<handle> */
+  chatLinkBase: string;
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +83,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
     ...overrides,
   };
 }

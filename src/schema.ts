@@ -6,5 +6,6 @@ import './modules/business-page/schema.ts';
 import './modules/notifications/schema.ts';
 import './modules/reviews/schema.ts';
 import './modules/leads/schema.ts';
+import './modules/messaging/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -7,6 +7,7 @@ import { jwtVerify, SignJWT, errors as joseErrors } from 'jose';
 import type { Config } from '../config.ts';
 import type { Db } from './db.ts';
 import { unauthenticated } from './errors.ts';
+import { isRegionCode } from './regions.ts';
 
 export const platformRoles = ['reviewer', 'admin'] as const;
 export type PlatformRole = (typeof platformRoles)[number];
@@ -22,6 +23,8 @@ export interface TokenClaims {
   sub: string;
   handle: string;
   roles?: string[];
+  /** ISO region of the user, when the identity provider knows it */
+  region?: string;
 }
 
 export interface Auth {
@@ -54,19 +57,19 @@ const handlePattern = /^[A-Za-z0-9._-]{1,64}$/;
 export async function createAuth(config: Config, db: Db): Promise<Auth> {
   const key = await resolveSecret(config);
   // subject → user row id; user rows are created on first sight and never deleted
-  const known = new Map<string, { id: string; handle: string }>();
+  const known = new Map<string, { id: string; handle: string; region?: string }>();
 
-  async function userFor(subject: string, handle: string): Promise<string> {
+  async function userFor(subject: string, handle: string, region: string | undefined): Promise<string> {
     const cached = known.get(subject);
-    if (cached && cached.handle === handle) return cached.id;
+    if (cached && cached.handle === handle && cached.region === region) return cached.id;
     const user = await db.user.upsert({
       where: { subject },
-      create: { subject, handle },
-      update: { handle },
+      create: { subject, handle, region },
+      update: { handle, ...(region ? { region } : {}) },
       select: { id: true },
     });
     if (known.size > 50_000) known.clear();
-    known.set(subject, { id: user.id, handle });
+    known.set(subject, { id: user.id, handle, region });
     return user.id;
   }
 
@@ -93,7 +96,9 @@ export async function createAuth(config: Config, db: Db): Promise<Auth> {
         throw unauthenticated('The token must name a subject (sub) and a handle.');
       }
       const roles = Array.isArray(payload.roles) ? payload.roles : [];
-      const userId = await userFor(payload.sub, handle);
+      // the identity provider may say where the user is (media-send rules use it)
+      const region = typeof payload.region === 'string' && isRegionCode(payload.region) ? payload.region : undefined;
+      const userId = await userFor(payload.sub, handle, region);
       return {
         userId,
         subject: payload.sub,
@@ -102,7 +107,7 @@ export async function createAuth(config: Config, db: Db): Promise<Auth> {
       };
     },
     async mint(claims, ttl = config.auth.tokenTtl) {
-      let jwt = new SignJWT({ handle: claims.handle, roles: claims.roles ?? [] })
+      let jwt = new SignJWT({ handle: claims.handle, roles: claims.roles ?? [], ...(claims.region ? { region: claims.region } : {}) })
         .setProtectedHeader({ alg: 'HS256' })
         .setSubject(claims.sub)
         .setIssuedAt()

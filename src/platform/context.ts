@@ -1,4 +1,5 @@
 // Per-operation context: who is asking, and the services a resolver may use.
+import DataLoader from 'dataloader';
 import type { Config } from '../config.ts';
 import { createAccess, type Access } from './access.ts';
 import type { Auth, Viewer } from './auth.ts';
@@ -22,8 +23,19 @@ export interface AppServices {
 export interface Context extends AppServices {
   viewer: Viewer | null;
   access: Access;
+  /** per-operation dataloaders, created on first use */
+  loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>): DataLoader<K, V>;
 }
 
 export function createContext(services: AppServices, viewer: Viewer | null): Context {
-  return { ...services, viewer, access: createAccess(services.db, viewer) };
+  const loaders = new Map<string, DataLoader<unknown, unknown>>();
+  return {
+    ...services,
+    viewer,
+    access: createAccess(services.db, viewer),
+    loader<K, V>(name: string, batch: (keys: readonly K[]) => Promise<(V | Error)[]>) {
+      if (!loaders.has(name)) loaders.set(name, new DataLoader(batch as never));
+      return loaders.get(name) as unknown as DataLoader<K, V>;
+    },
+  };
 }

@@ -47,6 +47,7 @@ export const userErrorCodes = {
   NOT_OWN_POST: 'Only the account’s own posts can be shared.',
   LIMIT_REACHED: 'The maximum number of items is reached.',
   CONVERSATION_CLOSED: 'The conversation is closed; reopen it first.',
+  DUPLICATE_KEYWORD: 'A keyword rule lists the same keyword twice (case and width are ignored).',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;

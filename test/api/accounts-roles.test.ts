@@ -159,8 +159,18 @@ const actions: Action[] = [
     name: 'memberUpdate an admin to agent',
     field: 'memberUpdate',
     run: (api, team) => api.raw(MemberUpdateDocument, { id: team.member('admin2'), input: { role: 'AGENT' } }),
-    outcomes: { OWNER: 'ok', ADMIN: ['ROLE_NOT_ALLOWED', ['input', 'role']] },
+    outcomes: { OWNER: 'ok', ADMIN: ['ROLE_NOT_ALLOWED', ['id']] },
     stored: async (team) => expect(await roleOf(team, 'admin2')).toBe('AGENT'),
+  },
+  {
+    name: 'memberUpdate the accounts of an admin',
+    field: 'memberUpdate',
+    run: (api, team) => api.raw(MemberUpdateDocument, { id: team.member('admin2'), input: { accountIds: [team.shopId] } }),
+    outcomes: { OWNER: 'ok', ADMIN: ['ROLE_NOT_ALLOWED', ['id']] },
+    stored: async (team) => {
+      const row = await t.db.membership.findUnique({ where: { id: localId(team.member('admin2')) }, include: { accounts: true } });
+      expect(row).toMatchObject({ role: 'ADMIN', restricted: true, accounts: [{ accountId: localId(team.shopId) }] });
+    },
   },
   {
     name: 'memberUpdate an agent to owner',

@@ -21,11 +21,11 @@ export interface TestApp {
   clock: ManualClock;
   db: App['services']['db'];
   /** an API client for a user (created on first request), optionally with platform roles */
-  as(handle: string, roles?: ('reviewer' | 'admin')[]): Api;
+  as(handle: string, roles?: ('reviewer' | 'admin')[], claims?: { region?: string }): Api;
   /** an API client that sends no token */
   anonymous(): Api;
   /** a token for a user */
-  token(handle: string, roles?: string[], ttl?: string): Promise<string>;
+  token(handle: string, roles?: string[], ttl?: string, claims?: { region?: string }): Promise<string>;
   /** another instance on the same database (Postgres only: PGlite is one process) */
   startPeer(): Promise<TestApp>;
   close(): Promise<void>;
@@ -75,9 +75,9 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
   });
   const app = await createApp(config, { clock, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
   const tokens = new Map<string, Promise<string>>();
-  const token = (handle: string, roles: string[] = [], ttl?: string) => {
-    const key = `${handle}|${roles.join(',')}|${ttl ?? ''}`;
-    if (!tokens.has(key)) tokens.set(key, app.services.auth.mint({ sub: `test|${handle}`, handle, roles }, ttl));
+  const token = (handle: string, roles: string[] = [], ttl?: string, claims: { region?: string } = {}) => {
+    const key = `${handle}|${roles.join(',')}|${ttl ?? ''}|${claims.region ?? ''}`;
+    if (!tokens.has(key)) tokens.set(key, app.services.auth.mint({ sub: `test|${handle}`, handle, roles, region: claims.region }, ttl));
     return tokens.get(key)!;
   };
   const testApp: TestApp = {
@@ -85,7 +85,7 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     url: app.url,
     clock,
     db: app.services.db,
-    as: (handle, roles = []) => createApi(app.url, () => token(handle, roles)),
+    as: (handle, roles = [], claims = {}) => createApi(app.url, () => token(handle, roles, undefined, claims)),
     anonymous: () => createApi(app.url, async () => null),
     token,
     async startPeer() {

@@ -135,7 +135,7 @@ export async function mediaFiles(t: TestApp): Promise<string[]> {
 
 /** What the business page module stored for an account, plus every media object and file. */
 export async function pageState(t: TestApp, accountGlobalId: string) {
-  const accountId = decodeGlobalID(accountGlobalId).id;
+  const accountId = localId(accountGlobalId);
   return {
     page: await t.db.businessPage.findUnique({ where: { accountId } }),
     photos: await t.db.galleryPhoto.findMany({ where: { accountId }, orderBy: [{ position: 'asc' }, { id: 'asc' }] }),

@@ -13,7 +13,7 @@ import {
   type ReviewReasonInput,
 } from '../generated/graphql.ts';
 import type { TestApp } from './app.ts';
-import type { Api } from './client.ts';
+import type { Api, GraphQLResponse } from './client.ts';
 import { createTeam, localId, type Team } from './fixtures.ts';
 
 export const REVIEWER = 'rita';
@@ -115,6 +115,12 @@ export async function expectLeadFormsUnchanged<T>(t: TestApp, operation: () => P
   const result = await operation();
   expect(await storedLeadForms(t)).toEqual(before);
   return result;
+}
+
+/** A query refused by authorization: every error carries `code` (one per hidden field). */
+export function expectReadRefused(response: GraphQLResponse<unknown>, code: 'FORBIDDEN' | 'UNAUTHENTICATED'): void {
+  expect(response.errors?.length).toBeGreaterThan(0);
+  expect(new Set(response.errors?.map((e) => e.extensions?.code))).toEqual(new Set([code]));
 }
 
 export const formRow = (t: TestApp, formId: string) => t.db.leadForm.findUniqueOrThrow({ where: { id: localId(formId) } });

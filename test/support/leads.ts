@@ -142,3 +142,8 @@ export async function leadTeam(t: TestApp): Promise<LeadTeam> {
 export async function userId(t: TestApp, handle: string): Promise<string> {
   return (await t.db.user.findFirstOrThrow({ where: { handle }, select: { id: true } })).id;
 }
+
+/** The global id of a user, as the API gives it to the user. */
+export async function userGlobalId(t: TestApp, handle: string): Promise<string> {
+  return (await t.as(handle).request(`{ viewer { user { id } } }`)).viewer.user.id;
+}

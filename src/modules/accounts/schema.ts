@@ -73,7 +73,8 @@ export const MemberRef = builder.prismaNode('Membership', {
       type: [BusinessAccountRef],
       nullable: true,
       description: 'The accounts this member is limited to; null when they work on every account.',
-      select: { restricted: true, accounts: { select: { account: true } } },
+      // in creation order, as Organization.accounts lists them
+      select: { restricted: true, accounts: { select: { account: true }, orderBy: [{ account: { createdAt: 'asc' } }, { accountId: 'asc' }] } },
       resolve: (member) => (member.restricted ? member.accounts.map((a) => a.account) : null),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

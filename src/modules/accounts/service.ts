@@ -50,6 +50,18 @@ function restrictionData(accountIds: string[] | null | undefined) {
   return accountIds ? { restricted: true, accounts: { create: [...new Set(accountIds)].map((accountId) => ({ accountId })) } } : { restricted: false };
 }
 
+/**
+ * Reads a membership under a row lock, so that role changes, removals and ownership transfers
+ * of one member serialize: each then sees the others' outcome (a member who just became owner
+ * cannot be removed or demoted by a request that read them as an agent).
+ */
+async function lockedMember(tx: Tx, membershipId: string, field = ['id']) {
+  await tx.$queryRaw`SELECT id FROM "Membership" WHERE id = ${membershipId}::uuid FOR UPDATE`;
+  const member = await tx.membership.findUnique({ where: { id: membershipId } });
+  if (!member) refuse('NOT_FOUND', field, 'This member no longer exists.');
+  return member;
+}
+
 export interface MemberInput {
   handle: string;
   role: MemberRole;
@@ -79,14 +91,13 @@ export async function addMember(db: Db, actor: Actor, organizationId: string, in
 
 export async function updateMember(db: Db, actor: Actor, membershipId: string, input: { role?: MemberRole | null; accountIds?: string[] | null }) {
   return db.$transaction(async (tx) => {
-    const member = await tx.membership.findUniqueOrThrow({ where: { id: membershipId } });
+    const member = await lockedMember(tx, membershipId);
     const role = await actorRole(tx, member.organizationId, actor);
     const errors: UserError[] = [];
     if (input.role === 'OWNER') errors.push(userError('OWNER_ROLE_RESERVED', ['input', 'role']));
     else if (member.role === 'OWNER' && input.role) errors.push(userError('OWNER_ROLE_RESERVED', ['input', 'role'], 'Transfer ownership before changing the owner’s role.'));
-    else if (!mayManage(role, member.role) || (input.role && !mayManage(role, input.role))) {
-      errors.push(userError('ROLE_NOT_ALLOWED', ['input', 'role'], `An ${role.toLowerCase()} cannot change this member.`));
-    }
+    else if (!mayManage(role, member.role)) errors.push(userError('ROLE_NOT_ALLOWED', ['id'], `An ${role.toLowerCase()} cannot change a member who is ${member.role.toLowerCase()}.`));
+    else if (input.role && !mayManage(role, input.role)) errors.push(userError('ROLE_NOT_ALLOWED', ['input', 'role'], `An ${role.toLowerCase()} cannot make members ${input.role.toLowerCase()}s.`));
     if (member.role === 'OWNER' && input.accountIds) errors.push(userError('INVALID', ['input', 'accountIds'], 'The owner always works on every account.'));
     await checkAccountRestriction(tx, member.organizationId, input.accountIds, errors);
     refuseIfAny(errors);
@@ -100,7 +111,7 @@ export async function updateMember(db: Db, actor: Actor, membershipId: string, i
 
 export async function removeMember(db: Db, actor: Actor, membershipId: string) {
   return db.$transaction(async (tx) => {
-    const member = await tx.membership.findUniqueOrThrow({ where: { id: membershipId } });
+    const member = await lockedMember(tx, membershipId);
     if (member.role === 'OWNER') refuse('OWNER_CANNOT_LEAVE', ['id']);
     const leavingThemselves = member.userId === actor.userId;
     if (!leavingThemselves) {
@@ -115,8 +126,8 @@ export async function removeMember(db: Db, actor: Actor, membershipId: string) {
 /** The owner hands the organization to another member and becomes an admin. */
 export async function transferOwnership(db: Db, actor: Actor, organizationId: string, newOwnerMembershipId: string) {
   return db.$transaction(async (tx) => {
-    const target = await tx.membership.findUnique({ where: { id: newOwnerMembershipId } });
-    if (!target || target.organizationId !== organizationId) refuse('NOT_FOUND', ['memberId'], 'The new owner must be a member of this organization.');
+    const target = await lockedMember(tx, newOwnerMembershipId, ['memberId']);
+    if (target.organizationId !== organizationId) refuse('NOT_FOUND', ['memberId'], 'The new owner must be a member of this organization.');
     if (target.userId === actor.userId) refuse('INVALID', ['memberId'], 'You already own this organization.');
     // compare-and-set: only the current owner's row flips, so two transfers cannot both win
     const demoted = await tx.membership.updateMany({

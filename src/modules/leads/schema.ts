@@ -22,6 +22,8 @@ export const LeadSourceEnum = builder.enumType(LeadSource, { name: 'LeadSource' 
 export const LeadStatusEnum = builder.enumType(LeadStatus, { name: 'LeadStatus', description: 'Any status but NEW counts as completed.' });
 
 const teamOf = (accountId: string) => ({ $any: { account: { id: accountId, roles: allRoles }, reviewer: true } });
+/** Leads are the submitters' personal data: the account's team only (platform reviewers review forms, not leads). */
+const leadTeamOf = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
 const isLive = (form: Pick<LeadForm, 'status' | 'getLeadsEnabled'>) => form.status === 'APPROVED' && form.getLeadsEnabled;
 
 const QuestionRef = builder.objectRef<{ question: LeadQuestion }>('LeadFormQuestion').implement({
@@ -117,9 +119,9 @@ const LeadNoteRef = builder.prismaNode('LeadNote', {
 export const LeadRef = builder.prismaNode('Lead', {
   id: { field: 'id' },
   description: 'A submitted lead form. Its team sees everything; the viewer who sent it sees their answers.',
-  authScopes: (lead, ctx) => (lead.userId === ctx.viewer?.userId ? true : teamOf(lead.accountId)),
+  authScopes: (lead, ctx) => (lead.userId === ctx.viewer?.userId ? true : leadTeamOf(lead.accountId)),
   fields: (t) => {
-    const team = (lead: { accountId: string }) => teamOf(lead.accountId);
+    const team = (lead: { accountId: string }) => leadTeamOf(lead.accountId);
     return {
       form: t.field({ type: PublicLeadFormRef, select: { form: true }, resolve: (lead) => lead.form }),
       account: t.relation('account'),
@@ -272,16 +274,14 @@ const LeadsExportInput = builder.inputType('LeadsExportInput', {
   }),
 });
 
-/** Global ids of later modules' objects arrive as ids; store the raw uuid. */
-function rawId(id: string | null | undefined): string | null {
-  if (!id) return null;
-  try {
-    const decoded = Buffer.from(id, 'base64').toString('utf8');
-    const uuid = decoded.slice(decoded.indexOf(':') + 1);
-    return /^[0-9a-f-]{36}$/i.test(uuid) ? uuid : null;
-  } catch {
-    return null;
-  }
+/**
+ * Later modules' objects arrive as their global id (`<type>:<uuid>`) or as the raw uuid; store
+ * the uuid. Anything else is passed on unchanged for the service to refuse.
+ */
+function rawId(id: string | null | undefined, type: string): string | null {
+  if (!id || leads.isUuid(id)) return id ?? null;
+  const decoded = Buffer.from(id, 'base64').toString('utf8');
+  return decoded.startsWith(`${type}:`) && leads.isUuid(decoded.slice(type.length + 1)) ? decoded.slice(type.length + 1) : id;
 }
 
 builder.mutationFields((t) => ({
@@ -362,9 +362,9 @@ builder.mutationFields((t) => ({
             answers: input.answers,
             source: input.source,
             postId: input.postId?.id,
-            liveSessionId: input.liveSessionId ? rawId(input.liveSessionId) ?? input.liveSessionId : null,
-            adId: input.adId ? rawId(input.adId) ?? input.adId : null,
-            conversationId: input.conversationId ? rawId(input.conversationId) ?? input.conversationId : null,
+            liveSessionId: rawId(input.liveSessionId, 'LiveSession'),
+            adId: rawId(input.adId, 'MessagingAd'),
+            conversationId: rawId(input.conversationId, 'Conversation'),
             idempotencyKey: input.idempotencyKey,
           })
         ).id,

@@ -31,6 +31,7 @@ const sourceReference: Partial<Record<LeadSource, 'postId' | 'liveSessionId' | '
 };
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => uuidPattern.test(value);
 
 /**
  * Records a viewer's lead. A retry with the same idempotency key returns the first lead
@@ -58,9 +59,9 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub },
     if (input.source === source && !reference) errors.push(userError('REQUIRED', ['input', key], `A ${source} lead names its ${key}.`));
     else if (input.source !== source && reference) errors.push(userError('INVALID', ['input', key], `${key} goes only with source ${source}.`));
     // references are stored as uuids: anything else would fail in the database
-    else if (reference && !uuidPattern.test(reference)) errors.push(userError('INVALID', ['input', key], `${key} is not an id.`));
+    else if (reference && !isUuid(reference)) errors.push(userError('INVALID', ['input', key], `${key} is not an id.`));
   }
-  if (input.source === 'SHORT_VIDEO' && input.postId && uuidPattern.test(input.postId)) {
+  if (input.source === 'SHORT_VIDEO' && input.postId && isUuid(input.postId)) {
     const post = await db.post.findUnique({ where: { id: input.postId }, select: { leadFormId: true } });
     if (!post || post.leadFormId !== form.id) errors.push(userError('INVALID', ['input', 'postId'], 'This video does not carry this lead form.'));
   }
@@ -153,7 +154,9 @@ export async function updateLead(db: Db, leadId: string, input: { status?: LeadS
 }
 
 export async function addLeadNote(db: Db, clock: Clock, leadId: string, authorId: string, body: string) {
-  if (body.trim() === '') refuse('REQUIRED', ['body'], 'A note cannot be blank.');
-  if ([...body].length > NOTE_MAX) refuse('TOO_LONG', ['body'], `Notes are at most ${NOTE_MAX} characters.`);
-  return db.leadNote.create({ data: { leadId, authorId, body: body.trim(), createdAt: clock.now() } });
+  // judged as stored: trimmed
+  const note = body.trim();
+  if (note === '') refuse('REQUIRED', ['body'], 'A note cannot be blank.');
+  if ([...note].length > NOTE_MAX) refuse('TOO_LONG', ['body'], `Notes are at most ${NOTE_MAX} characters.`);
+  return db.leadNote.create({ data: { leadId, authorId, body: note, createdAt: clock.now() } });
 }

@@ -25,15 +25,15 @@ export interface Submission {
 export async function submitForReview(tx: Tx, clock: Clock, submission: Submission) {
   const reviewable = reviewableOf(submission.kind);
   const now = clock.now();
-  await tx.reviewItem.updateMany({ where: { subjectId: submission.subjectId, state: 'PENDING' }, data: { state: 'WITHDRAWN', decidedAt: now } });
+  await tx.reviewItem.updateMany({ where: { kind: submission.kind, subjectId: submission.subjectId, state: 'PENDING' }, data: { state: 'WITHDRAWN', decidedAt: now } });
   return tx.reviewItem.create({
     data: { ...submission, submittedAt: now, dueBy: new Date(now.getTime() + reviewable.dueWithinHours * HOUR) },
   });
 }
 
 /** Withdraws a subject's pending review (e.g. the submitter cancelled it). */
-export async function withdrawReview(tx: Tx, clock: Clock, subjectId: string) {
-  await tx.reviewItem.updateMany({ where: { subjectId, state: 'PENDING' }, data: { state: 'WITHDRAWN', decidedAt: clock.now() } });
+export async function withdrawReview(tx: Tx, clock: Clock, kind: ReviewKind, subjectId: string) {
+  await tx.reviewItem.updateMany({ where: { kind, subjectId, state: 'PENDING' }, data: { state: 'WITHDRAWN', decidedAt: clock.now() } });
 }
 
 export interface Decision {
