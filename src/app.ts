@@ -17,6 +17,8 @@ import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { openPubSub } from './platform/pubsub.ts';
+import { Runtime } from './platform/runtime.ts';
+import { startJobs } from './jobs.ts';
 import { createRoutes } from './routes.ts';
 import { schema } from './schema.ts';
 
@@ -65,6 +67,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock: options.clock ?? systemClock,
     media: createMediaStore(config.mediaDir, publicUrl),
     auth,
+    runtime: new Runtime(),
     publicUrl,
   };
 
@@ -136,6 +139,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
   });
+  startJobs(services);
   const port = (server.address() as AddressInfo).port;
   listeningOrigin = `http://localhost:${port}`;
   logger.debug({ port }, 'listening');
@@ -156,6 +160,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const forced = setTimeout(() => server.closeAllConnections(), 5000);
         await serverClosed;
         clearTimeout(forced);
+        await services.runtime.stopAll();
         await pubsub.close();
         await database.close();
       })();

@@ -32,6 +32,7 @@ const envSchema = z.object({
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
   CHAT_LINK_BASE: optionalUrl(['https', 'http']),
+  LIVE_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
 });
 
@@ -54,6 +55,8 @@ export interface Config {
   maxUploadBytes: number;
   /** chat links are <base>/<handle> */
   chatLinkBase: string;
+  /** how often each instance checks for due live reminders and pending stats */
+  liveTickMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -83,6 +86,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    liveTickMs: env.LIVE_TICK_MS,
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
     ...overrides,
   };

@@ -6,6 +6,8 @@ import './modules/business-page/schema.ts';
 import './modules/notifications/schema.ts';
 import './modules/reviews/schema.ts';
 import './modules/leads/schema.ts';
+import './modules/automation/schema.ts';
 import './modules/messaging/schema.ts';
+import './modules/live/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -1,7 +1,7 @@
 // The one Pothos builder: plugins, scalars, auth scopes, Node/connections, payload helpers.
-import SchemaBuilder from '@pothos/core';
+import SchemaBuilder, { PothosValidationError } from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
-import RelayPlugin from '@pothos/plugin-relay';
+import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ZodPlugin from '@pothos/plugin-zod';
 import { GraphQLError, Kind } from 'graphql';
@@ -11,6 +11,8 @@ import type { Context } from './context.ts';
 import { badInput, forbidden, unauthenticated } from './errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RoleScope {
   id: string;
@@ -69,6 +71,13 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     nodeQueryOptions: { nullable: true },
     nodesQueryOptions: { nullable: { list: false, items: true } },
+    // every object id is a UUID: refuse anything else as an invalid ID before it reaches a
+    // query (Postgres would fail on it and the client would see an internal error)
+    decodeGlobalID: (globalID) => {
+      const decoded = decodeGlobalID(globalID);
+      if (!uuidPattern.test(decoded.id)) throw new PothosValidationError(`Invalid global ID: ${globalID}`);
+      return decoded;
+    },
   },
   zod: {
     validationError: (error) => badInput(error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')),

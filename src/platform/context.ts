@@ -7,6 +7,7 @@ import type { Clock } from './clock.ts';
 import type { Db } from './db.ts';
 import type { MediaStore } from './media.ts';
 import type { PubSub } from './pubsub.ts';
+import type { Runtime } from './runtime.ts';
 
 /** What lives as long as the app: shared by every operation. */
 export interface AppServices {
@@ -16,6 +17,8 @@ export interface AppServices {
   clock: Clock;
   media: MediaStore;
   auth: Auth;
+  /** per-app background machinery (timers, caches) of the modules */
+  runtime: Runtime;
   /** the origin links are built on (PUBLIC_URL or the listening address) */
   publicUrl(): string;
 }

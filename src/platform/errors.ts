@@ -47,6 +47,15 @@ export const userErrorCodes = {
   NOT_OWN_POST: 'Only the account’s own posts can be shared.',
   LIMIT_REACHED: 'The maximum number of items is reached.',
   CONVERSATION_CLOSED: 'The conversation is closed; reopen it first.',
+  LIVE_FOLLOWERS_TOO_FEW: 'Going live needs at least 1,000 followers.',
+  LIVE_OWNER_TOO_YOUNG: 'Going live needs an account owner aged 16 or over.',
+  LIVE_SELLER_TOO_YOUNG: 'Selling products in a live needs an account owner aged 18 or over.',
+  LIVE_SERIOUS_VIOLATION: 'Accounts with a serious violation cannot go live.',
+  LIVE_ALREADY_RUNNING: 'The account already has a live session running.',
+  LIVE_NOT_RUNNING: 'The live session is not running.',
+  LIVE_ENDED: 'The live session has ended.',
+  VIEWER_MESSAGES_OFF: 'The host has turned off viewer messages in this live.',
+  ENTRY_MODE_CONFLICT: 'A live shows either one Get Leads entry or Business entries, not both.',
   DUPLICATE_KEYWORD: 'A keyword rule lists the same keyword twice (case and width are ignored).',
 } as const;
 
@@ -92,9 +101,12 @@ export function badInput(message: string): GraphQLError {
 
 /** Prisma's unique-violation error, for constraint-enforced uniqueness. */
 export function isUniqueViolation(error: unknown, field?: string): boolean {
-  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[] } } } } };
+  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } };
   if (e?.code !== 'P2002') return false;
   if (!field) return true;
-  const fields = e.meta?.driverAdapterError?.cause?.constraint?.fields ?? (Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
+  // PGlite's adapter names the columns ({ fields }); the pg adapter only the index
+  // ({ index: "BusinessAccount_handle_key" }), whose name carries the columns
+  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const fields = constraint?.fields ?? (constraint?.index ? [constraint.index] : Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
   return fields.some((f) => String(f).includes(field));
 }

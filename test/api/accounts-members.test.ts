@@ -15,6 +15,7 @@ import {
   ViewerDocument,
 } from '../generated/graphql.ts';
 import { startApp, type TestApp } from '../support/app.ts';
+import type { GraphQLResponse } from '../support/client.ts';
 import { createTeam, expectNothingChanged, expectTopLevelError, expectUserErrors, localId, signIn, type Team } from '../support/fixtures.ts';
 
 let t: TestApp;
@@ -222,7 +223,7 @@ describe('restricted members', () => {
       await signIn(t, 'recruit');
     });
 
-    it.each([
+    it.each<[string, () => Promise<GraphQLResponse<unknown>>]>([
       ['adding a member to every account', () => org.as('admin').raw(MemberAddDocument, { organizationId: org.organizationId, input: { handle: 'recruit', role: 'AGENT' } })],
       ['adding a member to another account', () => org.as('admin').raw(MemberAddDocument, { organizationId: org.organizationId, input: { handle: 'recruit', role: 'AGENT', accountIds: [org.account('south')] } })],
       ['lifting a local member’s restriction', () => org.as('admin').raw(MemberUpdateDocument, { id: org.member('local'), input: { accountIds: null } })],

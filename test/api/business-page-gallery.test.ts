@@ -4,7 +4,6 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeGlobalID } from '@pothos/plugin-relay';
 import { fileTypeFromBuffer } from 'file-type';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PHOTO_MAX_BYTES } from '../../src/modules/business-page/rules.ts';
@@ -12,11 +11,15 @@ import { startApp, type TestApp } from '../support/app.ts';
 import {
   createAccount,
   createTeam,
+  editorPage,
+  expectUserErrors,
+  localId,
   jpegFile,
   mediaFiles,
   oversizedPngFile,
   pageState,
   pngFile,
+  publicPage,
   textFile,
   uploadPhotos,
   webpFile,
@@ -25,12 +28,10 @@ import {
 } from '../support/fixtures.ts';
 import {
   BusinessInfoUpdateDocument,
-  BusinessPageEditorDocument,
   BusinessPageSetEnabledDocument,
   GalleryPhotoDeleteDocument,
   GalleryPhotoPinDocument,
   GalleryTitleSetDocument,
-  PublicBusinessPageDocument,
 } from '../generated/graphql.ts';
 
 let t: TestApp;
@@ -70,13 +71,12 @@ async function addAccepted(accountId: string, files: UploadFile[]): Promise<stri
 async function expectRefused(accountId: string, files: UploadFile[], errors: [code: string, field: string[]][]) {
   const before = await pageState(t, accountId);
   const payload = await add(accountId, files);
-  expect(payload.userErrors.map((e) => [e.code, e.field])).toEqual(errors);
+  expectUserErrors(payload, ...errors);
   expect(payload.photos).toBeNull();
   expect(await pageState(t, accountId)).toEqual(before);
 }
 
-const editorPhotoIds = async (handle: string) => (await t.as(owner).request(BusinessPageEditorDocument, { handle })).businessAccount!.page!.galleryPhotos.map((p) => p.id);
-const publicPage = (handle: string) => t.anonymous().request(PublicBusinessPageDocument, { handle }).then((r) => r.businessPage);
+const editorPhotoIds = async (handle: string) => (await editorPage(t.as(owner), handle)).galleryPhotos.map((p) => p.id);
 const pin = (id: string) => t.as(owner).request(GalleryPhotoPinDocument, { id }).then((r) => r.galleryPhotoPin);
 const remove = (id: string) => t.as(owner).request(GalleryPhotoDeleteDocument, { id }).then((r) => r.galleryPhotoDelete);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -116,7 +116,7 @@ describe('galleryPhotosAdd', () => {
     expect(payload.page).toMatchObject({ galleryPhotos: expected, galleryDisplayable: false });
 
     const state = await pageState(t, account.id);
-    expect(state.photos.map((p) => [p.id, p.mediaKey, p.position])).toEqual(payload.photos!.map((p, i) => [decodeGlobalID(p.id).id, p.url.split('/').pop(), i + 1]));
+    expect(state.photos.map((p) => [p.id, p.mediaKey, p.position])).toEqual(payload.photos!.map((p, i) => [localId(p.id), p.url.split('/').pop(), i + 1]));
     const keys = payload.photos!.map((p) => p.url.split('/').pop()!);
     expect(state.media.filter((m) => keys.includes(m.key)).map((m) => [m.key, m.contentType, m.size])).toEqual(
       expect.arrayContaining(keys.map((key, i) => [key, expected[i].contentType, files[i].bytes.length])),
@@ -153,7 +153,7 @@ describe('galleryPhotosAdd', () => {
     const account = await freshAccount();
     await expectRefused(account.id, [...pngs(1), { bytes: oversizedPngFile(PHOTO_MAX_BYTES + 1), name: 'big.png' }], [['FILE_TOO_LARGE', ['files', '1']]]);
     const [id] = await addAccepted(account.id, [{ bytes: oversizedPngFile(PHOTO_MAX_BYTES), name: 'max.png' }]);
-    expect((await pageState(t, account.id)).photos.map((p) => p.id)).toEqual([decodeGlobalID(id).id]);
+    expect((await pageState(t, account.id)).photos.map((p) => p.id)).toEqual([localId(id)]);
   });
 
   it('stores nothing when one file of a batch is refused: no photo, no media object, no file', async () => {
@@ -161,7 +161,7 @@ describe('galleryPhotosAdd', () => {
     const filesBefore = await mediaFiles(t);
     await expectRefused(account.id, [...pngs(2), { bytes: textFile(), name: 'c.jpg' }, ...pngs(1)], [['FILE_TYPE_NOT_ALLOWED', ['files', '2']]]);
     expect(await mediaFiles(t)).toEqual(filesBefore);
-    expect(await t.db.galleryPhoto.count({ where: { accountId: decodeGlobalID(account.id).id } })).toBe(0);
+    expect(await t.db.galleryPhoto.count({ where: { accountId: localId(account.id) } })).toBe(0);
   });
 
   it('reports every refused file, in file order', async () => {
@@ -178,11 +178,7 @@ describe('galleryPhotosAdd', () => {
   });
 
   it('refuses an empty batch with REQUIRED', async () => {
-    const account = await freshAccount();
-    const before = await pageState(t, account.id);
-    const payload = await add(account.id, []);
-    expect(payload.userErrors.map((e) => [e.code, e.field])).toEqual([['REQUIRED', ['files']]]);
-    expect(await pageState(t, account.id)).toEqual(before);
+    await expectRefused((await freshAccount()).id, [], [['REQUIRED', ['files']]]);
   });
 
   it('holds at most 10 photos: a batch that would overflow is refused whole with GALLERY_FULL', async () => {
@@ -244,7 +240,7 @@ describe('galleryPhotoDelete and galleryPhotoPin', () => {
     const result = await remove(ids[1]);
     expect(result).toMatchObject({ userErrors: [], photo: null, deletedPhotoId: ids[1] });
     expect(result.page?.galleryPhotos.map((p) => p.id)).toEqual([ids[0], ids[2], ids[3]]);
-    expect(await t.db.galleryPhoto.findUnique({ where: { id: decodeGlobalID(ids[1]).id } })).toBeNull();
+    expect(await t.db.galleryPhoto.findUnique({ where: { id: localId(ids[1]) } })).toBeNull();
     expect(await editorPhotoIds(account.handle)).toEqual([ids[0], ids[2], ids[3]]);
   });
 
@@ -255,11 +251,11 @@ describe('galleryPhotoDelete and galleryPhotoPin', () => {
     const before = await pageState(t, account.id);
     for (const mutation of [remove, pin]) {
       const result = await mutation(gone);
-      expect(result.userErrors.map((e) => [e.code, e.field])).toEqual([['NOT_FOUND', ['id']]]);
+      expectUserErrors(result, ['NOT_FOUND', ['id']]);
       expect(result).toMatchObject({ photo: null, deletedPhotoId: null, page: null });
     }
     expect(await pageState(t, account.id)).toEqual(before);
-    expect(before.photos.map((p) => p.id)).toEqual([decodeGlobalID(kept).id]);
+    expect(before.photos.map((p) => p.id)).toEqual([localId(kept)]);
   });
 
   it('pins a photo to the first position; the others keep their order, and new photos go last', async () => {
@@ -302,17 +298,17 @@ describe('the public gallery', () => {
 
   it('is hidden under 5 photos: a page with only 4 photos is not public', async () => {
     const account = await enabledWithPhotos(4);
-    const page = (await t.as(owner).request(BusinessPageEditorDocument, { handle: account.handle })).businessAccount!.page!;
+    const page = await editorPage(t.as(owner), account.handle);
     expect(page).toMatchObject({ enabled: true, visible: false, galleryDisplayable: false, infoDisplayable: false });
     expect(page.galleryPhotos).toHaveLength(4);
-    expect(await publicPage(account.handle)).toBeNull();
+    expect(await publicPage(t, account.handle)).toBeNull();
   });
 
   it('shows from 5 photos; the page is public with the gallery alone, info null', async () => {
     const account = await enabledWithPhotos(5);
-    const page = (await t.as(owner).request(BusinessPageEditorDocument, { handle: account.handle })).businessAccount!.page!;
+    const page = await editorPage(t.as(owner), account.handle);
     expect(page).toMatchObject({ visible: true, galleryDisplayable: true, infoDisplayable: false });
-    const visible = await publicPage(account.handle);
+    const visible = await publicPage(t, account.handle);
     expect(visible).toMatchObject({ handle: account.handle, info: null, gallery: { title: 'PHOTO_GALLERY' } });
     expect(visible!.gallery!.photos.map((p) => p.id)).toEqual(account.ids);
     expect(visible!.gallery!.cover.map((p) => p.id)).toEqual(account.ids);
@@ -322,7 +318,7 @@ describe('the public gallery', () => {
     const account = await enabledWithPhotos(8);
     await pin(account.ids[6]);
     await t.as(owner).request(GalleryTitleSetDocument, { accountId: account.id, title: 'MENU' });
-    const { gallery } = (await publicPage(account.handle))!;
+    const { gallery } = (await publicPage(t, account.handle))!;
     const order = [account.ids[6], ...account.ids.slice(0, 6), account.ids[7]];
     expect(gallery!.title).toBe('MENU');
     expect(gallery!.photos.map((p) => p.id)).toEqual(order);
@@ -332,16 +328,16 @@ describe('the public gallery', () => {
   it('drops the gallery when a delete leaves 4 photos, keeping the page if info remains', async () => {
     const account = await enabledWithPhotos(5);
     await t.as(owner).request(BusinessInfoUpdateDocument, { accountId: account.id, input: { companyName: 'Still here' } });
-    expect((await publicPage(account.handle))?.gallery?.photos).toHaveLength(5);
+    expect((await publicPage(t, account.handle))?.gallery?.photos).toHaveLength(5);
     const result = await remove(account.ids[0]);
     expect(result.page).toMatchObject({ galleryDisplayable: false, visible: true });
-    expect(await publicPage(account.handle)).toMatchObject({ info: { companyName: 'Still here' }, gallery: null });
+    expect(await publicPage(t, account.handle)).toMatchObject({ info: { companyName: 'Still here' }, gallery: null });
   });
 
   it('is not public while the toggle is off, however full the gallery', async () => {
     const account = await freshAccount();
     await addAccepted(account.id, pngs(10));
-    expect(await publicPage(account.handle)).toBeNull();
+    expect(await publicPage(t, account.handle)).toBeNull();
   });
 });
 

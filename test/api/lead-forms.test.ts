@@ -11,8 +11,8 @@ import {
   LeadFormUpdateDocument,
   PublicLeadFormDocument,
 } from '../generated/graphql.ts';
-import { startApp, type TestApp } from '../support/app.ts';
-import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
+import type { TestApp } from '../support/app.ts';
+import { expectTopLevelError, expectUserErrors, localId } from '../support/fixtures.ts';
 import {
   approve,
   createForm,
@@ -21,7 +21,9 @@ import {
   formRow,
   leadTeam,
   liveForm,
+  OUTSIDER,
   reject,
+  startLeadApp,
   submitForm,
   validForm,
   type LeadTeam,
@@ -31,13 +33,11 @@ let t: TestApp;
 let org: LeadTeam;
 let foreign: LeadTeam;
 beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T09:00:00.000Z' });
-  org = await leadTeam(t);
-  foreign = await leadTeam(t, {});
-  await signIn(t, 'stranger');
+  ({ t, org, foreign } = await startLeadApp('2026-03-02T09:00:00.000Z'));
 });
 afterAll(() => t?.close());
 
+type Snapshot = { privacyPolicyUrl: string | null; questions: string[] };
 const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(' ');
 const readForm = async (formId: string, api = org.owner) => {
   const { node } = await api.request(LeadFormNodeDocument, { id: formId });
@@ -204,6 +204,13 @@ describe('leadFormSubmit', () => {
     }
   });
 
+  it('of two submissions at once, one goes to review and the other is refused', async () => {
+    const formId = await createForm(org.owner, org.account('shop'));
+    const results = await Promise.all([org.owner.request(LeadFormSubmitDocument, { id: formId }), org.as('admin').request(LeadFormSubmitDocument, { id: formId })]);
+    expect(results.map((r) => r.leadFormSubmit.userErrors.map((e) => e.code)).sort()).toEqual([[], ['LEAD_FORM_NOT_SUBMITTABLE']]);
+    expect(await t.db.reviewItem.findMany({ where: { subjectId: localId(formId) }, select: { state: true } })).toEqual([{ state: 'PENDING' }]);
+  });
+
   it('needs a privacy policy', async () => {
     const formId = await createForm(org.owner, org.account('shop'), { privacyPolicyUrl: null });
     const { leadFormSubmit } = await expectLeadFormsUnchanged(t, () => org.owner.request(LeadFormSubmitDocument, { id: formId }));
@@ -275,7 +282,7 @@ describe('approval and the Get Leads switch', () => {
     const { leadFormSetGetLeads } = await expectLeadFormsUnchanged(t, () => org.owner.request(LeadFormSetGetLeadsDocument, { id: formId, enabled: true }));
     expectUserErrors(leadFormSetGetLeads, ['LEAD_FORM_NOT_APPROVED', ['id']]);
     expect((await t.anonymous().request(PublicLeadFormDocument, { id: formId })).publicLeadForm).toBeNull();
-    expect((await t.as('stranger').request(PublicLeadFormDocument, { id: formId })).publicLeadForm).toBeNull();
+    expect((await t.as(OUTSIDER).request(PublicLeadFormDocument, { id: formId })).publicLeadForm).toBeNull();
   });
 });
 
@@ -304,7 +311,7 @@ describe('rejection, edit and resubmission', () => {
     await approve(t, formId);
 
     const history = (await readForm(formId))!.reviews;
-    expect(history.map((r) => [r.state, r.snapshot.privacyPolicyUrl, r.snapshot.questions])).toEqual([
+    expect(history.map((r) => [r.state, (r.snapshot as Snapshot).privacyPolicyUrl, (r.snapshot as Snapshot).questions])).toEqual([
       ['APPROVED', 'https://acme.example.com/privacy', ['NAME', 'PHONE', 'EMAIL']],
       ['REJECTED', 'https://acme.example.com/home', ['NAME', 'EMAIL']],
     ]);
@@ -331,10 +338,10 @@ describe('reading forms', () => {
   });
 
   it.each([
-    ['a signed-in outsider', () => t.as('stranger'), 'FORBIDDEN'],
+    ['a signed-in outsider', () => t.as(OUTSIDER), 'FORBIDDEN'],
     ['the owner of another organization', () => foreign.owner, 'FORBIDDEN'],
     ['an anonymous visitor', () => t.anonymous(), 'UNAUTHENTICATED'],
-  ])('hides the forms from %s', async (_name, api, code) => {
+  ] as const)('hides the forms from %s', async (_name, api, code) => {
     const formId = await createForm(org.owner, org.account('shop'));
     const node = await api().raw(LeadFormNodeDocument, { id: formId });
     expectReadRefused(node, code);

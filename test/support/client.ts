@@ -105,15 +105,20 @@ export function subscribe<R = any>(client: Client, document: Doc<R, any>, variab
     },
   );
   return {
-    next(timeoutMs = 5000): Promise<(typeof queue)[number]> {
+    next(timeoutMs = 15000): Promise<(typeof queue)[number]> {
       const queued = queue.shift();
       if (queued) return Promise.resolve(queued);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no subscription event within ${timeoutMs} ms`)), timeoutMs);
-        waiters.push((value) => {
+        const waiter = (value: (typeof queue)[number]) => {
           clearTimeout(timer);
           resolve(value);
-        });
+        };
+        const timer = setTimeout(() => {
+          // stop waiting, or this waiter would swallow the next event after the timeout
+          waiters.splice(waiters.indexOf(waiter), 1);
+          reject(new Error(`no subscription event within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.push(waiter);
       });
     },
     /** resolves true if nothing arrives within the time */

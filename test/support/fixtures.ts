@@ -8,9 +8,11 @@ import { solidPng } from '../../src/demo.ts';
 import type { MemberRole } from '../../src/generated/prisma/enums.ts';
 import {
   BusinessAccountCreateDocument,
+  BusinessPageEditorDocument,
   GalleryPhotosAddDocument,
   MemberAddDocument,
   OrganizationCreateDocument,
+  PublicBusinessPageDocument,
   type GalleryPhotosAddMutation,
 } from '../generated/graphql.ts';
 import type { TestApp } from './app.ts';
@@ -42,7 +44,7 @@ export interface Team {
   memberIds: Record<string, string>;
 }
 
-function accepted<T>(payload: { userErrors: { code: string; field?: string[] | null }[] } & T, what: string): T {
+export function accepted<T>(payload: { userErrors: { code: string; field?: string[] | null }[] } & T, what: string): T {
   if (payload.userErrors.length > 0) throw new Error(`${what} refused: ${JSON.stringify(payload.userErrors)}`);
   return payload;
 }
@@ -95,6 +97,24 @@ export function webpFile(seed = 0): Buffer {
   return Buffer.concat([Buffer.from('RIFF'), size, Buffer.from('WEBP'), chunk]);
 }
 
+/** A 1×1 GIF89a. */
+export function gifFile(): Buffer {
+  return Buffer.from([...Buffer.from('GIF89a'), 1, 0, 1, 0, 0, 0, 0, 0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x44, 0x01, 0, 0x3b]);
+}
+
+/** An ISO base media file (an `ftyp` box and a `free` box): MP4 with brand "isom", QuickTime with "qt  ". */
+export function videoFile(brand: 'isom' | 'qt  ' = 'isom', seed = 0): Buffer {
+  const box = (type: string, payload: Buffer) => {
+    const header = Buffer.alloc(8);
+    header.writeUInt32BE(8 + payload.length, 0);
+    header.write(type, 4, 'latin1');
+    return Buffer.concat([header, payload]);
+  };
+  const free = Buffer.alloc(8);
+  free.writeUInt32BE(seed >>> 0, 0);
+  return Buffer.concat([box('ftyp', Buffer.from(`${brand}\0\0\x02\0${brand}mp41`, 'latin1')), box('free', free)]);
+}
+
 /** `bytes` long and starting with a PNG signature, so only its size is wrong. */
 export function oversizedPngFile(bytes: number): Buffer {
   const file = Buffer.alloc(bytes);
@@ -121,6 +141,16 @@ export function uploadPhotos(api: Api, accountId: string, files: UploadFile[]) {
     { accountId, files: files.map(() => null) },
     Object.fromEntries(files.map((file, index) => [`files.${index}`, file])),
   );
+}
+
+/** The team's view of an account's page, as `api` reads it. */
+export async function editorPage(api: Api, handle: string) {
+  return (await api.request(BusinessPageEditorDocument, { handle })).businessAccount!.page!;
+}
+
+/** The page as an anonymous visitor sees it (null when not public). */
+export async function publicPage(t: TestApp, handle: string) {
+  return (await t.anonymous().request(PublicBusinessPageDocument, { handle })).businessPage;
 }
 
 /** Every file under the media directory, relative to it, sorted. */

@@ -12,9 +12,9 @@ import {
   type LeadFormCreateInput,
   type ReviewReasonInput,
 } from '../generated/graphql.ts';
-import type { TestApp } from './app.ts';
+import { startApp, type TestApp } from './app.ts';
 import type { Api, GraphQLResponse } from './client.ts';
-import { createTeam, localId, type Team } from './fixtures.ts';
+import { createTeam, localId, signIn, type Team } from './fixtures.ts';
 
 export const REVIEWER = 'rita';
 export const reviewer = (t: TestApp): Api => t.as(REVIEWER, ['reviewer']);
@@ -51,6 +51,20 @@ export async function leadTeam(t: TestApp, members: Record<string, MemberRole> =
     restrictedTo: Object.fromEntries(Object.entries(restrictedTo).map(([who, accounts]) => [handle(who), accounts.map(handle)])),
   });
   return { ...team, prefix, owner: t.as(handle('owner')), as: (who) => t.as(handle(who)), handle, account: (name) => team.accountIds[handle(name)] };
+}
+
+export const OUTSIDER = 'outsider';
+
+/**
+ * A fresh app (its clock at `now`) with `org` (see leadTeam), `foreign` (another organization,
+ * owner only) and a signed-in user `outsider` who belongs to neither.
+ */
+export async function startLeadApp(now?: string, members?: Record<string, MemberRole>, restrictedTo?: Record<string, string[]>) {
+  const t = await startApp({ now });
+  const org = await leadTeam(t, members, restrictedTo);
+  const foreign = await leadTeam(t, {});
+  await signIn(t, OUTSIDER);
+  return { t, org, foreign };
 }
 
 type Payload = { userErrors: { code: string; field?: string[] | null }[] };

@@ -120,6 +120,8 @@ export async function expectNoLeadChange<T>(t: TestApp, operation: () => Promise
 export interface LeadTeam extends Team {
   shopA: string;
   shopB: string;
+  /** the outsider's account */
+  otherShop: string;
 }
 
 /**
@@ -134,8 +136,8 @@ export async function leadTeam(t: TestApp): Promise<LeadTeam> {
     members: { admin: 'ADMIN', agent: 'AGENT', analyst: 'ANALYST', 'r.agent': 'AGENT' },
     restrictedTo: { 'r.agent': ['shop.b'] },
   });
-  await createTeam(t, { owner: 'outsider', accounts: ['other.shop'] });
-  return { ...team, shopA: team.accountIds['shop.a'], shopB: team.accountIds['shop.b'] };
+  const other = await createTeam(t, { owner: 'outsider', accounts: ['other.shop'] });
+  return { ...team, shopA: team.accountIds['shop.a'], shopB: team.accountIds['shop.b'], otherShop: other.accountIds['other.shop'] };
 }
 
 /** The database id of a user, by handle. */

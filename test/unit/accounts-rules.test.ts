@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAccountFields, checkText, handlePattern, MAX_CATEGORY_LENGTH, MAX_NAME_LENGTH, mayManage, withinReach, type AccountFields } from '../../src/modules/accounts/rules.ts';
 import type { MemberRole } from '../../src/generated/prisma/enums.ts';
-import type { UserError } from '../../src/platform/errors.ts';
+import { isUniqueViolation, type UserError } from '../../src/platform/errors.ts';
 import { isRegionCode, isTimeZone } from '../../src/platform/regions.ts';
 
 const codes = (errors: UserError[]) => errors.map((e) => [e.code, e.field]);
@@ -157,5 +157,22 @@ describe('withinReach', () => {
     expect(withinReach(own, [south])).toBe(false);
     // null is "every account": beyond any restriction
     expect(withinReach(own, null)).toBe(false);
+  });
+});
+
+describe('isUniqueViolation (how HANDLE_TAKEN and ALREADY_MEMBER are recognised)', () => {
+  const violation = (constraint: object) => ({ code: 'P2002', meta: { driverAdapterError: { cause: { kind: 'UniqueConstraintViolation', constraint } } } });
+
+  it('reads the columns from PGlite’s adapter and the index name from the pg adapter', () => {
+    expect(isUniqueViolation(violation({ fields: ['handle'] }), 'handle')).toBe(true);
+    expect(isUniqueViolation(violation({ index: 'BusinessAccount_handle_key' }), 'handle')).toBe(true);
+    expect(isUniqueViolation(violation({ index: 'Membership_organizationId_userId_key' }), 'handle')).toBe(false);
+    expect(isUniqueViolation(violation({ fields: ['organizationId', 'userId'] }), 'handle')).toBe(false);
+  });
+
+  it('matches any unique violation when no column is named, and nothing else', () => {
+    expect(isUniqueViolation(violation({ index: 'Membership_organizationId_userId_key' }))).toBe(true);
+    expect(isUniqueViolation({ code: 'P2025' })).toBe(false);
+    expect(isUniqueViolation(new Error('boom'))).toBe(false);
   });
 });

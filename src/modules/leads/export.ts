@@ -34,7 +34,12 @@ export async function createExportLink(services: AppServices, userId: string, re
   if (from < earliest) refuse('EXPORT_RANGE_TOO_LONG', ['from'], `Exports cover at most the last ${EXPORT_WINDOW_DAYS} days: from must be on or after ${earliest.toISOString()}.`);
   if (to && to <= from) refuse('INVALID', ['to'], 'to must be after from.');
   const expiresAt = new Date(now.getTime() + 10 * 60_000);
-  const token = await services.auth.signLink(PURPOSE, { accountId: request.accountId, userId, from: from.toISOString(), to: to?.toISOString() ?? null, filter: request.filter ?? {} }, EXPORT_LINK_TTL);
+  // the filter's own time range narrows the window (it never widens it)
+  const { submittedAfter, submittedBefore, ...filter } = request.filter ?? {};
+  const start = submittedAfter && submittedAfter > from ? submittedAfter : from;
+  const end = submittedBefore && (!to || submittedBefore < to) ? submittedBefore : to;
+  const claims = { accountId: request.accountId, userId, from: start.toISOString(), to: end?.toISOString() ?? null, filter };
+  const token = await services.auth.signLink(PURPOSE, claims, EXPORT_LINK_TTL);
   return { url: `${services.publicUrl()}/exports/leads.csv?token=${encodeURIComponent(token)}`, expiresAt, from, to };
 }
 
@@ -62,7 +67,7 @@ export function leadExportRoute(services: AppServices) {
       return true;
     }
     const account = await services.db.businessAccount.findUniqueOrThrow({ where: { id: accountId }, select: { handle: true } });
-    const filter = claims.filter as LeadFilter & { submittedAfter?: string; submittedBefore?: string };
+    const filter = claims.filter as Omit<LeadFilter, 'submittedAfter' | 'submittedBefore'>;
     const from = new Date(String(claims.from));
     const to = claims.to ? new Date(String(claims.to)) : null;
     const where = leadWhere(accountId, { ...filter, submittedAfter: from, submittedBefore: to });
@@ -75,11 +80,12 @@ export function leadExportRoute(services: AppServices) {
     res.write('\uFEFF'); // lets spreadsheet apps detect UTF-8 (CJK answers)
     const csv = stringify({ header: true, columns, cast: { string: neutraliseCell } });
     csv.pipe(res);
-    let aborted = false;
-    res.on('close', () => (aborted = true));
+    // one listener for the whole download (not one per wait for 'drain')
+    const closed = new AbortController();
+    res.once('close', () => closed.abort());
     let cursor: { createdAt: Date; id: string } | null = null;
     try {
-      while (!aborted) {
+      while (!closed.signal.aborted) {
         const page: {
           id: string;
           createdAt: Date;
@@ -91,7 +97,11 @@ export function leadExportRoute(services: AppServices) {
           form: { name: string };
           assignee: { handle: string } | null;
         }[] = await services.db.lead.findMany({
-          where: cursor ? { AND: [where, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] } : where,
+          // (createdAt, id) < cursor; the redundant `createdAt <= cursor` bounds the index scan,
+          // so each page starts where the last one ended instead of re-reading it
+          where: cursor
+            ? { AND: [where, { createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
+            : where,
           orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
           take: EXPORT_PAGE_SIZE,
           select: { id: true, createdAt: true, source: true, status: true, answers: true, postId: true, liveSessionId: true, form: { select: { name: true } }, assignee: { select: { handle: true } } },
@@ -109,15 +119,21 @@ export function leadExportRoute(services: AppServices) {
             lead.liveSessionId ?? '',
             lead.id,
           ];
-          if (!csv.write(row)) await Promise.race([once(csv, 'drain'), once(res, 'close')]);
+          if (!csv.write(row)) await once(csv, 'drain', { signal: closed.signal }).catch(() => undefined);
         }
         if (page.length < EXPORT_PAGE_SIZE) break;
         const last = page[page.length - 1];
         cursor = { createdAt: last.createdAt, id: last.id };
       }
-    } finally {
-      csv.end();
+    } catch (error) {
+      // the 200 is already sent: cut the connection so that a failed export can never pass
+      // for a complete (truncated) file, then let the server log the fault
+      csv.unpipe(res);
+      csv.destroy();
+      res.destroy();
+      throw error;
     }
+    csv.end();
     return true;
   };
 }

@@ -135,13 +135,16 @@ export async function createPost(db: Db, accountId: string, input: { caption?: s
 
 /** Attaches a Get Leads link to a short video; every failing condition is reported. */
 export async function attachLeadFormToPost(db: Db, postId: string, formId: string) {
-  const post = await db.post.findUniqueOrThrow({ where: { id: postId } });
-  const form = await db.leadForm.findFirst({ where: { id: formId, accountId: post.accountId }, select: { status: true, getLeadsEnabled: true } });
-  const errors: UserError[] = [];
-  if (post.commercialMusic) errors.push(userError('COMMERCIAL_MUSIC', ['postId']));
-  errors.push(...entryRefusals(form, ['leadFormId']));
-  refuseIfAny(errors);
-  return db.post.update({ where: { id: postId }, data: { leadFormId: formId } });
+  return db.$transaction(async (tx) => {
+    const post = await tx.post.findUniqueOrThrow({ where: { id: postId } });
+    // the form cannot be switched off or edited until the link is stored
+    await tx.$queryRaw`SELECT id FROM "LeadForm" WHERE id = ${formId}::uuid AND "accountId" = ${post.accountId}::uuid FOR SHARE`;
+    const errors: UserError[] = [];
+    if (post.commercialMusic) errors.push(userError('COMMERCIAL_MUSIC', ['postId']));
+    errors.push(...(await checkAttachableForm(tx, post.accountId, formId, ['leadFormId'])));
+    refuseIfAny(errors);
+    return tx.post.update({ where: { id: postId }, data: { leadFormId: formId } });
+  });
 }
 
 export async function detachLeadFormFromPost(db: Db, postId: string) {

@@ -70,7 +70,7 @@ export const LeadFormRef = builder.prismaNode('LeadForm', {
     reviews: t.prismaField({
       type: ['ReviewItem'],
       description: 'Every submission and decision, newest first.',
-      resolve: (q, form, _a, ctx) => ctx.db.reviewItem.findMany({ ...q, where: { subjectId: form.id }, orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }] }),
+      resolve: (q, form, _a, ctx) => ctx.db.reviewItem.findMany({ ...q, where: { kind: 'LEAD_FORM', subjectId: form.id }, orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }] }),
     }),
     leads: t.relationCount('leads'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),

@@ -1,10 +1,12 @@
 // Lead capture (viewers submit a live form) and lead management (the account's team).
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { Lead, Prisma } from '../../generated/prisma/client.ts';
 import type { LeadSource, LeadStatus } from '../../generated/prisma/enums.ts';
 import type { Clock } from '../../platform/clock.ts';
-import type { Db } from '../../platform/db.ts';
+import type { Db, Tx } from '../../platform/db.ts';
+import { PendingEvents } from '../../platform/events.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
+import type { Runtime } from '../../platform/runtime.ts';
 import './events.ts';
 import { checkAnswers, type Answer } from './rules.ts';
 
@@ -22,6 +24,20 @@ export interface LeadSubmission {
   idempotencyKey?: string | null;
 }
 
+export interface LeadCreatedEvent {
+  lead: Lead;
+  formName: string;
+  events: PendingEvents;
+  runtime?: Runtime;
+}
+
+/** Reactions to a new lead inside its transaction (e.g. the live room's event log); may refuse. */
+export type LeadHook = (tx: Tx, event: LeadCreatedEvent) => Promise<void>;
+const leadHooks: LeadHook[] = [];
+export function registerLeadHook(hook: LeadHook): void {
+  leadHooks.push(hook);
+}
+
 /** Which reference each source must name. */
 const sourceReference: Partial<Record<LeadSource, 'postId' | 'liveSessionId' | 'adId' | 'conversationId'>> = {
   SHORT_VIDEO: 'postId',
@@ -37,10 +53,14 @@ export const isUuid = (value: string): boolean => uuidPattern.test(value);
  * Records a viewer's lead. A retry with the same idempotency key returns the first lead
  * (the unique constraint decides, not a read-then-write check).
  */
-export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub }, userId: string, input: LeadSubmission) {
+export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; runtime?: Runtime }, userId: string, input: LeadSubmission) {
   const { db } = deps;
   const errors: UserError[] = [];
-  if (input.idempotencyKey !== undefined && input.idempotencyKey !== null && (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)) {
+  if (
+    input.idempotencyKey !== undefined &&
+    input.idempotencyKey !== null &&
+    (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
+  ) {
     errors.push(userError('INVALID', ['input', 'idempotencyKey'], `Idempotency keys are 1–${IDEMPOTENCY_KEY_MAX} characters.`));
   }
   if (input.idempotencyKey) {
@@ -67,21 +87,26 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub },
   }
   refuseIfAny(errors);
   let lead;
+  const events = new PendingEvents();
   try {
-    lead = await db.lead.create({
-      data: {
-        formId: form.id,
-        accountId: form.accountId,
-        userId,
-        source: input.source,
-        postId: input.postId ?? null,
-        liveSessionId: input.liveSessionId ?? null,
-        adId: input.adId ?? null,
-        conversationId: input.conversationId ?? null,
-        answers: answers as unknown as Prisma.InputJsonValue,
-        idempotencyKey: input.idempotencyKey ?? null,
-        createdAt: deps.clock.now(),
-      },
+    lead = await db.$transaction(async (tx) => {
+      const created = await tx.lead.create({
+        data: {
+          formId: form.id,
+          accountId: form.accountId,
+          userId,
+          source: input.source,
+          postId: input.postId ?? null,
+          liveSessionId: input.liveSessionId ?? null,
+          adId: input.adId ?? null,
+          conversationId: input.conversationId ?? null,
+          answers: answers as unknown as Prisma.InputJsonValue,
+          idempotencyKey: input.idempotencyKey ?? null,
+          createdAt: deps.clock.now(),
+        },
+      });
+      for (const hook of leadHooks) await hook(tx, { lead: created, formName: form.name, events, runtime: deps.runtime });
+      return created;
     });
   } catch (error) {
     // a concurrent submission with this key won the race: a retry answers with its lead,
@@ -93,6 +118,7 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub },
     }
     throw error;
   }
+  events.publishTo(deps.pubsub);
   deps.pubsub.publish('lead.created', lead.accountId, {
     leadId: lead.id,
     formId: lead.formId,
@@ -126,7 +152,8 @@ export function leadWhere(accountId: string, filter: LeadFilter = {}): Prisma.Le
     status: Object.keys(status).length ? status : undefined,
     formId: filter.formId ?? undefined,
     assigneeId: filter.assigneeId ?? undefined,
-    createdAt: filter.submittedAfter || filter.submittedBefore ? { gte: filter.submittedAfter ?? undefined, lt: filter.submittedBefore ?? undefined } : undefined,
+    createdAt:
+      filter.submittedAfter || filter.submittedBefore ? { gte: filter.submittedAfter ?? undefined, lt: filter.submittedBefore ?? undefined } : undefined,
   };
 }
 

@@ -11,6 +11,8 @@ export const replyWindow = {
 
 export const messageLimits = {
   textMaxChars: 6000,
+  /** what a business may send; users may also send VIDEO and STICKER */
+  outboundKinds: ['TEXT', 'IMAGE', 'SHARE_POST'],
   outboundImageMaxBytes: 3 * 1024 * 1024,
   outboundImageTypes: ['image/jpeg', 'image/png'],
   inboundImageMaxBytes: 20 * 1024 * 1024,
@@ -19,6 +21,11 @@ export const messageLimits = {
   inboundVideoTypes: ['video/mp4', 'video/quicktime'],
   stickerIdPattern: /^[A-Za-z0-9_.:-]{1,64}$/,
 } as const;
+
+/** Refuses the kinds a business may not send. */
+export function outboundKindRefusal(kind: string, field: string[]): UserError | null {
+  return (messageLimits.outboundKinds as readonly string[]).includes(kind) ? null : userError('INVALID', field, 'Businesses send TEXT, IMAGE or SHARE_POST messages.');
+}
 
 const HOUR = 3600_000;
 

@@ -5,7 +5,7 @@ import { ConversationOrigin, ConversationState, MessageDirection, MessageKind, M
 import { allRoles, operatorRoles, managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
-import { refuse } from '../../platform/errors.ts';
+import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
@@ -13,7 +13,7 @@ import { BusinessAccountRef, UserRef } from '../accounts/schema.ts';
 import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
 import { chatLinkUrl, PREFILL_MAX_CHARS, qrCodes, setPrefill } from './chat-link.ts';
-import { repliesLeft, windowEndsAt } from './policy.ts';
+import { outboundKindRefusal, repliesLeft, windowEndsAt } from './policy.ts';
 import * as messaging from './service.ts';
 
 export const ConversationStateEnum = builder.enumType(ConversationState, { name: 'ConversationState', description: 'REQUEST: waiting in message requests.' });
@@ -41,6 +41,8 @@ const visibleMessages = (ctx: Context) => ({
 
 export const MessageRef = builder.prismaNode('Message', {
   id: { field: 'id' },
+  // node(id:) of a message that does not exist is null, not an internal error
+  nullable: true,
   authScopes: async (message, ctx) => {
     const parties = await conversationParties(ctx).load(message.conversationId);
     if (!parties) return false;
@@ -73,6 +75,7 @@ const lastMessageOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const 
 
 export const ConversationRef = builder.prismaNode('Conversation', {
   id: { field: 'id' },
+  nullable: true,
   authScopes: partyOrTeam,
   fields: (t) => ({
     account: t.relation('account'),
@@ -225,8 +228,22 @@ const SendContextInput = builder.inputType('MessageSendContext', {
 
 type MessageInput = { kind: 'TEXT' | 'IMAGE' | 'VIDEO' | 'STICKER' | 'SHARE_POST'; text?: string | null; file?: File | null; stickerId?: string | null; postId?: { id: string } | null };
 
-/** Turns the input into message content, or refuses when the kind's own field is missing. */
-async function toContent(input: MessageInput): Promise<messaging.MessageContent> {
+/** The input field that carries each kind's content. */
+const contentField = { TEXT: 'text', IMAGE: 'file', VIDEO: 'file', STICKER: 'stickerId', SHARE_POST: 'postId' } as const;
+
+/**
+ * Turns the input into message content. Refuses kinds a business may not send, a missing
+ * content field, and content fields of another kind (text and media are separate messages).
+ */
+async function toContent(input: MessageInput, direction: 'INBOUND' | 'OUTBOUND'): Promise<messaging.MessageContent> {
+  const kindError = direction === 'OUTBOUND' ? outboundKindRefusal(input.kind, ['input', 'kind']) : null;
+  const own = contentField[input.kind];
+  refuseIfAny([
+    ...(kindError ? [kindError] : []),
+    ...(['text', 'file', 'stickerId', 'postId'] as const)
+      .filter((name) => name !== own && input[name] !== null && input[name] !== undefined)
+      .map((name) => userError('INVALID', ['input', name], `A ${input.kind} message carries only its ${own}: text and media are separate messages.`)),
+  ]);
   switch (input.kind) {
     case 'TEXT':
       if (input.text === null || input.text === undefined) refuse('REQUIRED', ['input', 'text'], 'A TEXT message needs text.');
@@ -281,6 +298,16 @@ const UserPlatformPayload = payloadType<{ userId: string }>('UserPlatformPayload
 const conversationAccount = async (args: { id: { id: string } }, ctx: Context) => (await conversationParties(ctx).load(args.id.id))?.accountId;
 const operate = accountScope(operatorRoles, conversationAccount);
 
+/** The service names the account by id (`accountId`); businessMessageSend names it by `handle`. */
+async function refusalsOnHandle<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof UserInputError) throw new UserInputError(error.errors.map((e) => (e.field?.[0] === 'accountId' ? { ...e, field: ['handle'] } : e)));
+    throw error;
+  }
+}
+
 async function accountByHandle(ctx: Context, handle: string) {
   const account = await ctx.db.businessAccount.findUnique({ where: { handle }, select: { id: true } });
   if (!account) refuse('NOT_FOUND', ['handle'], `No business account @${handle}.`);
@@ -298,7 +325,8 @@ builder.mutationFields((t) => ({
         const accountId = await accountByHandle(ctx, handle);
         const liveSessionId = decodeLiveSession(context?.liveSessionId);
         const origin = liveSessionId ? 'LIVE' : context?.viaChatLink ? 'CHAT_LINK' : undefined;
-        const result = await messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, await toContent(input), { origin, liveSessionId });
+        const content = await toContent(input, 'INBOUND');
+        const result = await refusalsOnHandle(() => messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }));
         return { conversationId: result.conversationId, messageId: result.message.id };
       }),
   }),
@@ -309,7 +337,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: ConversationRef }), input: t.arg({ type: OutboundMessageInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
-        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input));
+        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'));
         return { conversationId: id.id, messageId: message.id };
       }),
   }),
@@ -384,7 +412,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: UserRef }), region: t.arg.string(), riskFlagged: t.arg.boolean() },
     resolve: (_root, { id, region, riskFlagged }, ctx) =>
       attempt(async () => {
-        if (region && !isRegionCode(region)) refuse('REGION_INVALID', ['region']);
+        if (region !== null && region !== undefined && !isRegionCode(region)) refuse('REGION_INVALID', ['region']);
         const exists = await ctx.db.user.findUnique({ where: { id: id.id }, select: { id: true } });
         if (!exists) refuse('NOT_FOUND', ['id'], 'No user has this id.');
         await ctx.db.user.update({ where: { id: id.id }, data: { region: region ?? undefined, riskFlagged: riskFlagged ?? undefined } });

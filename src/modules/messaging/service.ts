@@ -9,14 +9,17 @@ import { PendingEvents } from '../../platform/events.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { MediaStore } from '../../platform/media.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
+import type { Runtime } from '../../platform/runtime.ts';
 import './events.ts';
-import { channelRefusal, mediaRefusal, messageLimits, replyWindow, windowRefusal, type Channel } from './policy.ts';
+import { channelRefusal, mediaRefusal, messageLimits, outboundKindRefusal, replyWindow, windowRefusal, type Channel } from './policy.ts';
 
 export interface Deps {
   db: Db;
   clock: Clock;
   pubsub: PubSub;
   media: MediaStore;
+  /** the app's background machinery, for hooks that schedule follow-up work */
+  runtime?: Runtime;
 }
 
 export type MessageContent =
@@ -34,6 +37,7 @@ export interface InboundEvent {
   isFirstInbound: boolean;
   now: Date;
   events: PendingEvents;
+  runtime?: Runtime;
 }
 
 /** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
@@ -43,10 +47,29 @@ export function registerInboundHook(hook: InboundHook): void {
   inboundHooks.push(hook);
 }
 
+/**
+ * Whether automated replies may answer this inbound message. Other modules veto (a live
+ * session with auto-responses off); the auto-message engine asks before replying.
+ */
+export type AutoReplyGuard = (tx: Tx, event: InboundEvent) => Promise<boolean>;
+const autoReplyGuards: AutoReplyGuard[] = [];
+export function registerAutoReplyGuard(guard: AutoReplyGuard): void {
+  autoReplyGuards.push(guard);
+}
+export async function autoRepliesAllowed(tx: Tx, event: InboundEvent): Promise<boolean> {
+  for (const guard of autoReplyGuards) if (!(await guard(tx, event))) return false;
+  return true;
+}
+
 // ───────────── validation ─────────────
 
 async function checkContent(deps: Deps, content: MessageContent, direction: 'INBOUND' | 'OUTBOUND', errors: UserError[]): Promise<string | null> {
   const field = ['input'];
+  const kindError = direction === 'OUTBOUND' ? outboundKindRefusal(content.kind, [...field, 'kind']) : null;
+  if (kindError) {
+    errors.push(kindError);
+    return null;
+  }
   switch (content.kind) {
     case 'TEXT': {
       if (content.text.trim() === '') errors.push(userError('REQUIRED', [...field, 'text'], 'A text message cannot be blank.'));
@@ -57,10 +80,6 @@ async function checkContent(deps: Deps, content: MessageContent, direction: 'INB
     }
     case 'IMAGE':
     case 'VIDEO': {
-      if (direction === 'OUTBOUND' && content.kind === 'VIDEO') {
-        errors.push(userError('INVALID', [...field, 'kind'], 'Businesses send TEXT, IMAGE or SHARE_POST messages.'));
-        return null;
-      }
       const limits =
         direction === 'OUTBOUND'
           ? { max: messageLimits.outboundImageMaxBytes, types: messageLimits.outboundImageTypes as readonly string[], label: 'JPEG or PNG images' }
@@ -79,8 +98,7 @@ async function checkContent(deps: Deps, content: MessageContent, direction: 'INB
       return type;
     }
     case 'STICKER': {
-      if (direction === 'OUTBOUND') errors.push(userError('INVALID', [...field, 'kind'], 'Businesses send TEXT, IMAGE or SHARE_POST messages.'));
-      else if (!messageLimits.stickerIdPattern.test(content.stickerId)) errors.push(userError('INVALID', [...field, 'stickerId'], 'Unknown sticker.'));
+      if (!messageLimits.stickerIdPattern.test(content.stickerId)) errors.push(userError('INVALID', [...field, 'stickerId'], 'Unknown sticker.'));
       return null;
     }
     case 'SHARE_POST':
@@ -96,6 +114,18 @@ function messageData(content: MessageContent, mediaKey: string | null) {
     stickerId: content.kind === 'STICKER' ? content.stickerId : null,
     postId: content.kind === 'SHARE_POST' ? content.postId : null,
   };
+}
+
+/**
+ * Writes a message's file and its media row inside the message's transaction, after the
+ * checks made there (closed conversation, reply window), so a send they refuse leaves no
+ * file behind. Another message may store the same bytes at the same moment: ON CONFLICT DO NOTHING.
+ */
+async function storeMedia(tx: Tx, media: MediaStore, content: MessageContent, type: string | null): Promise<string | null> {
+  if (!type || !('bytes' in content)) return null;
+  const stored = await media.put(content.bytes, type);
+  await tx.mediaObject.createMany({ data: [stored], skipDuplicates: true });
+  return stored.key;
 }
 
 async function lockConversation(tx: Tx, id: string): Promise<Conversation> {
@@ -134,11 +164,9 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
   if (account.whoCanMessage === 'NO_ONE' && (!existing || existing.state === 'REQUEST')) {
     refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${account.handle} does not accept direct messages.`);
   }
-  const stored = mediaType && 'bytes' in content ? await deps.media.put(content.bytes, mediaType) : null;
   const events = new PendingEvents();
   const result = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
-    if (stored) await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
     let state: 'OPEN' | 'REQUEST' = 'OPEN';
     if (account.whoCanMessage === 'FOLLOWERS') {
       const follows = await tx.follow.findUnique({ where: { userId_accountId: { userId, accountId } }, select: { userId: true } });
@@ -152,8 +180,9 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
     const { id } = await tx.conversation.findUniqueOrThrow({ where: { accountId_userId: { accountId, userId } }, select: { id: true } });
     const before = await lockConversation(tx, id);
     const isFirstInbound = (await tx.message.count({ where: { conversationId: id, direction: 'INBOUND' } })) === 0;
+    const mediaKey = await storeMedia(tx, deps.media, content, mediaType);
     const message = await tx.message.create({
-      data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, createdAt: now, ...messageData(content, stored?.key ?? null) },
+      data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, createdAt: now, ...messageData(content, mediaKey) },
     });
     const conversation = await tx.conversation.update({
       where: { id },
@@ -170,7 +199,7 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
     });
     events.add('inbox', accountId, { type: 'MESSAGE_RECEIVED', conversationId: id, messageId: message.id });
     events.add('conversation', id, { type: 'MESSAGE', conversationId: id, messageId: message.id });
-    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events });
+    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events, runtime: deps.runtime });
     return { conversationId: id, message };
   });
   events.publishTo(deps.pubsub);
@@ -235,18 +264,16 @@ export async function sendMessage(deps: Deps, senderId: string, conversationId: 
     if (refusal) errors.push(refusal);
   }
   refuseIfAny(errors);
-  const stored = mediaType && 'bytes' in content ? await deps.media.put(content.bytes, mediaType) : null;
   const events = new PendingEvents();
   const message = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
     const current = await lockConversation(tx, conversationId);
-    if (current.state === 'CLOSED') refuse('CONVERSATION_CLOSED', ['conversationId']);
+    if (current.state === 'CLOSED') refuse('CONVERSATION_CLOSED', ['id']);
     if (!(await takeReplySlot(tx, conversationId, now))) {
-      refuseIfAny([windowRefusal(current, now, ['conversationId'])!]);
+      refuseIfAny([windowRefusal(current, now, ['id'])!]);
     }
-    if (stored) await tx.mediaObject.upsert({ where: { key: stored.key }, create: stored, update: {} });
     const created = await tx.message.create({
-      data: { conversationId, direction: 'OUTBOUND', senderId, createdAt: now, ...messageData(content, stored?.key ?? null) },
+      data: { conversationId, direction: 'OUTBOUND', senderId, createdAt: now, ...messageData(content, await storeMedia(tx, deps.media, content, mediaType)) },
     });
     await tx.conversation.update({
       where: { id: conversationId },

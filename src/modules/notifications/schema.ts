@@ -18,7 +18,7 @@ export const NotificationRef = builder.prismaNode('Notification', {
     organizationId: t.id({ resolve: (n) => encodeGlobalID('Organization', n.organizationId) }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
-    read: t.boolean({ resolve: (n) => n.readAt !== null }),
+    read: t.exposeBoolean('read'),
   }),
 });
 
@@ -35,8 +35,8 @@ builder.queryField('notifications', (t) =>
     resolve: (query, _root, args, ctx) =>
       ctx.db.notification.findMany({
         ...query,
-        where: { userId: ctx.viewer!.userId, organizationId: args.organizationId?.id, ...(args.unreadOnly ? { readAt: null } : {}) },
-        orderBy: [{ readAt: { sort: 'desc', nulls: 'first' } }, { createdAt: 'desc' }, { id: 'desc' }],
+        where: { userId: ctx.viewer!.userId, organizationId: args.organizationId?.id, ...(args.unreadOnly ? { read: false } : {}) },
+        orderBy: [{ read: 'asc' }, { createdAt: 'desc' }, { id: 'desc' }],
       }),
   }),
 );
@@ -45,7 +45,7 @@ builder.queryField('notificationsUnreadCount', (t) =>
   t.int({
     authScopes: { authenticated: true },
     args: { organizationId: t.arg.globalID({ for: OrganizationRef }) },
-    resolve: (_root, args, ctx) => ctx.db.notification.count({ where: { userId: ctx.viewer!.userId, organizationId: args.organizationId?.id, readAt: null } }),
+    resolve: (_root, args, ctx) => ctx.db.notification.count({ where: { userId: ctx.viewer!.userId, organizationId: args.organizationId?.id, read: false } }),
   }),
 );
 

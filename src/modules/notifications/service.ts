@@ -11,6 +11,8 @@ export interface NotificationDraft {
   body: string;
   subjectType: string;
   subjectId: string;
+  /** when it happened, from the app clock */
+  createdAt: Date;
 }
 
 /** Mails every member who works on the account; publish `events` after the transaction commits. */
@@ -28,11 +30,11 @@ export async function notifyAccountTeam(tx: Tx, events: PendingEvents, draft: No
 }
 
 export async function markRead(db: Db, userId: string, notificationId: string, at: Date) {
-  await db.notification.updateMany({ where: { id: notificationId, userId, readAt: null }, data: { readAt: at } });
+  await db.notification.updateMany({ where: { id: notificationId, userId, read: false }, data: { read: true, readAt: at } });
   return db.notification.findUniqueOrThrow({ where: { id: notificationId } });
 }
 
 export async function markAllRead(db: Db, userId: string, organizationId: string | undefined, at: Date): Promise<number> {
-  const result = await db.notification.updateMany({ where: { userId, organizationId, readAt: null }, data: { readAt: at } });
+  const result = await db.notification.updateMany({ where: { userId, organizationId, read: false }, data: { read: true, readAt: at } });
   return result.count;
 }

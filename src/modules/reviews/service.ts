@@ -74,7 +74,11 @@ export async function decide(deps: { db: Db; clock: Clock; pubsub: PubSub }, rev
         reasons: decision.approve ? undefined : (decision.reasons!.map((r) => ({ area: r.area, message: r.message.trim() })) as Prisma.InputJsonValue),
       },
     });
-    if (decided.count === 0) refuse('REVIEW_ALREADY_DECIDED', ['id'], `This review is already ${current.state.toLowerCase()}.`);
+    if (decided.count === 0) {
+      // `current` may predate the winning decision: say what it became
+      const { state } = await tx.reviewItem.findUniqueOrThrow({ where: { id: itemId }, select: { state: true } });
+      refuse('REVIEW_ALREADY_DECIDED', ['id'], `This review is already ${state.toLowerCase()}.`);
+    }
     const reviewable = reviewableOf(current.kind);
     if (decision.approve) await reviewable.onApproved(tx, current.subjectId, now);
     else await reviewable.onRejected(tx, current.subjectId, now);
@@ -88,6 +92,7 @@ export async function decide(deps: { db: Db; clock: Clock; pubsub: PubSub }, rev
         : `Please edit and resubmit. ${decision.reasons!.map((r) => `${r.area}: ${r.message.trim()}`).join(' · ')}`,
       subjectType: reviewable.subjectType,
       subjectId: current.subjectId,
+      createdAt: now,
     });
     return tx.reviewItem.findUniqueOrThrow({ where: { id: itemId } });
   });

@@ -1,0 +1,7 @@
+// Background jobs every instance runs (each is safe to run on several instances at once).
+import type { AppServices } from './platform/context.ts';
+import { liveRuntime } from './modules/live/runtime.ts';
+
+export function startJobs(services: AppServices): void {
+  liveRuntime(services).start();
+}

@@ -1,0 +1,93 @@
+// The auto-reply engine: runs inside the transaction of every inbound message. The first
+// message of a conversation gets the welcome message (with the suggested questions); a text
+// message gets the reply of the first keyword rule, in the account's order, that matches it.
+// Only approved content is sent; every send takes a reply-window slot or is recorded as
+// suppressed, and the rule's counters follow.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Message } from '../../generated/prisma/client.ts';
+import type { Tx } from '../../platform/db.ts';
+import { refuse } from '../../platform/errors.ts';
+import { receiveMessage, registerInboundHook, sendAutomated, type Deps, type InboundEvent } from '../messaging/service.ts';
+import { firstMatchingRule } from './matcher.ts';
+import type { ContentOf } from './rules.ts';
+import { getSettings, offeredSuggestedQuestions, order } from './service.ts';
+
+const served = { approvedAt: { not: null } };
+
+/** Sends one auto-message and counts it on its rule: fired when sent, suppressed when the window refused it. */
+async function send(tx: Tx, event: InboundEvent, autoMessageId: string, text: string, extra: { suggestedQuestionIds?: string[] } = {}) {
+  const result = await sendAutomated(tx, event, text, autoMessageId, extra);
+  await tx.autoMessage.update({
+    where: { id: autoMessageId },
+    data: result.sent ? { firedCount: { increment: 1 }, lastFiredAt: event.now } : { suppressedCount: { increment: 1 } },
+  });
+  return result;
+}
+
+/** A suggested question being chosen: its inbound message gets the answer, nothing else. */
+interface Choice {
+  conversationId: string;
+  userId: string;
+  questionId: string;
+  handled: boolean;
+  reply: Message | null;
+}
+const choosing = new AsyncLocalStorage<Choice>();
+
+async function answerChoice(tx: Tx, event: InboundEvent, choice: Choice) {
+  choice.handled = true;
+  const question = await tx.autoMessage.findFirst({ where: { id: choice.questionId, ...served } });
+  if (!question) return;
+  const { answer } = question.approvedContent as unknown as ContentOf['SUGGESTED_QUESTION'];
+  choice.reply = (await send(tx, event, question.id, answer)).message;
+}
+
+/** The inbound hook (exported for tests that need a reply window in a given state). */
+export async function autoReply(tx: Tx, event: InboundEvent) {
+  const choice = choosing.getStore();
+  if (choice && !choice.handled && choice.conversationId === event.conversation.id && event.message.senderId === choice.userId) {
+    return answerChoice(tx, event, choice);
+  }
+  const accountId = event.conversation.accountId;
+  const settings = await getSettings(tx, accountId);
+  if (event.isFirstInbound && settings.welcomeEnabled) {
+    const welcome = await tx.autoMessage.findFirst({ where: { accountId, kind: 'WELCOME', ...served }, orderBy: order });
+    if (welcome) {
+      const questions = settings.suggestedQuestionsEnabled
+        ? await tx.autoMessage.findMany({ where: { accountId, kind: 'SUGGESTED_QUESTION', ...served }, orderBy: order, select: { id: true } })
+        : [];
+      const { text } = welcome.approvedContent as unknown as ContentOf['WELCOME'];
+      await send(tx, event, welcome.id, text, { suggestedQuestionIds: questions.map((q) => q.id) });
+    }
+  }
+  if (event.message.kind === 'TEXT' && event.message.text && settings.keywordRepliesEnabled) {
+    const rules = await tx.autoMessage.findMany({ where: { accountId, kind: 'KEYWORD_REPLY', ...served }, orderBy: order, select: { id: true, approvedContent: true } });
+    const matched = firstMatchingRule(
+      rules.map((rule) => ({ id: rule.id, ...(rule.approvedContent as unknown as ContentOf['KEYWORD_REPLY']) })),
+      event.message.text,
+    );
+    if (matched) await send(tx, event, matched.id, matched.reply);
+  }
+}
+
+registerInboundHook(autoReply);
+
+/**
+ * A user chooses one of the suggested questions shown with the welcome message of their
+ * conversation: the question is recorded as their message (opening a new reply window, as any
+ * message does) and its approved answer is sent automatically, counted against that window. The
+ * keyword rules do not also answer it.
+ */
+export async function chooseSuggestedQuestion(deps: Deps, userId: string, conversationId: string, questionId: string) {
+  const conversation = await deps.db.conversation.findUnique({ where: { id: conversationId }, select: { accountId: true, userId: true } });
+  if (!conversation || conversation.userId !== userId) refuse('NOT_FOUND', ['conversationId'], 'You have no conversation with this id.');
+  const [[question], shown] = await Promise.all([
+    offeredSuggestedQuestions(deps.db, [questionId]),
+    deps.db.message.findFirst({ where: { conversationId, direction: 'OUTBOUND', status: 'SENT', suggestedQuestionIds: { has: questionId } }, select: { id: true } }),
+  ]);
+  if (!question || question.accountId !== conversation.accountId || !shown) refuse('NOT_FOUND', ['questionId'], 'This question is not offered in this conversation.');
+  const text = question.question;
+  const choice: Choice = { conversationId, userId, questionId, handled: false, reply: null };
+  const received = await choosing.run(choice, () => receiveMessage(deps, userId, conversation.accountId, { kind: 'TEXT', text }));
+  return { conversationId, message: received.message, reply: choice.reply };
+}

@@ -1,0 +1,69 @@
+// The live room's part in other modules' transactions: a viewer DM or a lead sent from a
+// live is refused when the live does not allow it, and otherwise lands in the session's
+// event log in the same transaction as the message or lead itself.
+import type { Tx } from '../../platform/db.ts';
+import { refuse } from '../../platform/errors.ts';
+import { questionLabels, type Answer } from '../leads/rules.ts';
+import { registerLeadHook } from '../leads/service.ts';
+import { registerAutoReplyGuard, registerInboundHook } from '../messaging/service.ts';
+import { appendEvent } from './event-log.ts';
+import type { Runtime } from '../../platform/runtime.ts';
+import { existingLiveRuntime } from './runtime.ts';
+
+async function runningSession(tx: Tx, sessionId: string, accountId: string, field: string[]) {
+  const session = await tx.liveSession.findUnique({ where: { id: sessionId } });
+  if (!session || session.accountId !== accountId) refuse('NOT_FOUND', field, 'No live session of this account has this id.');
+  if (session.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', field);
+  return session;
+}
+
+/** After commit, let the app's live runtime emit (throttled) STATS. */
+function statsChanged(runtime: Runtime | undefined, sessionId: string) {
+  return runtime ? existingLiveRuntime(runtime)?.statsChanged(sessionId) : undefined;
+}
+
+registerInboundHook(async (tx, event) => {
+  const sessionId = event.message.liveSessionId;
+  if (!sessionId) return;
+  const session = await runningSession(tx, sessionId, event.conversation.accountId, ['context', 'liveSessionId']);
+  if (!session.allowViewerMessages) refuse('VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']);
+  const viewer = await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { id: true, handle: true } });
+  await appendEvent(
+    tx,
+    event.events,
+    sessionId,
+    'VIEWER_MESSAGE',
+    {
+      messageId: event.message.id,
+      conversationId: event.conversation.id,
+      viewerId: viewer.id,
+      viewerHandle: viewer.handle,
+      kind: event.message.kind,
+      text: event.message.text,
+    },
+    event.now,
+  );
+  event.events.afterCommit(() => statsChanged(event.runtime, sessionId));
+});
+
+registerAutoReplyGuard(async (tx, event) => {
+  if (!event.message.liveSessionId) return true;
+  const session = await tx.liveSession.findUnique({ where: { id: event.message.liveSessionId }, select: { autoResponsesEnabled: true } });
+  return session?.autoResponsesEnabled ?? true;
+});
+
+registerLeadHook(async (tx, { lead, formName, events, runtime }) => {
+  if (!lead.liveSessionId) return;
+  await runningSession(tx, lead.liveSessionId, lead.accountId, ['input', 'liveSessionId']);
+  const viewer = await tx.user.findUniqueOrThrow({ where: { id: lead.userId }, select: { handle: true } });
+  const answers = (lead.answers as unknown as Answer[]).map((a) => ({ ...a, label: questionLabels[a.question] }));
+  await appendEvent(
+    tx,
+    events,
+    lead.liveSessionId,
+    'LEAD_SUBMITTED',
+    { leadId: lead.id, formId: lead.formId, formName, viewerHandle: viewer.handle, answers },
+    lead.createdAt,
+  );
+  events.afterCommit(() => statsChanged(runtime, lead.liveSessionId!));
+});
