@@ -182,6 +182,8 @@ async function main() {
     const rssOf = (field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${child!.pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
     const link = await gql(exporterUrl, owner, `mutation ($a: ID!) { leadsExport(accountId: $a) { url userErrors { code } } }`, { a: accountId });
     const exportUrl: string = accepted(link.leadsExport, 'leadsExport').url;
+    child.send('start');
+    await once(child, 'message');
     const rssBefore = rssOf('VmRSS');
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssOf('VmRSS'))), SAMPLE_MS);
@@ -199,6 +201,8 @@ async function main() {
     const exportSeconds = (performance.now() - started) / 1000;
     clearInterval(sampler);
     const highWaterMark = rssOf('VmHWM');
+    child.send('report');
+    const [{ peaks }] = (await once(child, 'message')) as [{ peaks: Record<string, number> }];
     const rows = lines - 1; // the header; no answer holds a newline
     if (rows !== expectedRows) throw new Error(`exported ${rows} rows, expected ${expectedRows}`);
 
@@ -219,6 +223,8 @@ async function main() {
         exporterRssBeforeMB: +(rssBefore / MB).toFixed(1),
         exporterPeakRssSampledMB: +(peakRss / MB).toFixed(1),
         exporterPeakRssHighWaterMarkMB: +(highWaterMark / MB).toFixed(1),
+        /** peaks of process.memoryUsage() inside the exporter during the download */
+        exporterPeaksMB: Object.fromEntries(Object.entries(peaks).map(([key, value]) => [key, +(value / MB).toFixed(1)])),
       },
     };
     console.log(JSON.stringify(results, null, 2));
@@ -260,10 +266,23 @@ async function openBenchDatabase(): Promise<{ databaseUrl?: string; dataDir: str
 
 if (process.argv[2] === '--export-server') {
   const app = await createApp(configFor(JSON.parse(process.env.BENCH_DATABASE!)));
+  // what the memory is made of, at its peak (sampled from inside, for the breakdown)
+  const peaks: Record<string, number> = {};
+  const sample = () => Object.entries(process.memoryUsage()).forEach(([key, value]) => (peaks[key] = Math.max(peaks[key] ?? 0, value)));
   process.send!({ url: app.url });
-  process.once('message', async () => {
-    await app.close();
-    process.exit(0);
+  process.on('message', async (message) => {
+    if (message === 'start') {
+      for (const key of Object.keys(peaks)) delete peaks[key];
+      sample();
+      setInterval(sample, SAMPLE_MS).unref();
+      process.send!('started');
+    } else if (message === 'report') {
+      sample();
+      process.send!({ peaks });
+    } else {
+      await app.close();
+      process.exit(0);
+    }
   });
 } else {
   await main();

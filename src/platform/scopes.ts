@@ -2,6 +2,9 @@
 // find the account, then apply the `account` scope with the roles the action needs.
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import type { Context } from './context.ts';
+import { createAccess } from './access.ts';
+import { forbidden } from './errors.ts';
+import { relay } from './streams.ts';
 
 type AccountOf<Args> = (args: Args, ctx: Context) => Promise<string | null | undefined> | string | null | undefined;
 
@@ -14,3 +17,16 @@ export function accountScope<Args>(roles: readonly MemberRole[], accountOf: Acco
 
 /** The `accountId` argument itself. */
 export const byAccountIdArg = (args: { accountId: { id: string } }) => args.accountId.id;
+
+/**
+ * Re-checks access before each event of a long-lived subscription: scopes are evaluated
+ * once when it starts, so a member removed meanwhile would otherwise keep receiving.
+ * The check reads fresh membership (no per-operation cache) and ends the stream if revoked.
+ */
+export function whileMember<T>(ctx: Context, accountId: string, roles: readonly MemberRole[], source: AsyncIterable<T>): AsyncIterableIterator<T> {
+  return relay(source, {
+    beforeEach: async () => {
+      if (!(await createAccess(ctx.db, ctx.viewer).hasAccountRole(accountId, roles))) throw forbidden('Your access to this account has ended.');
+    },
+  });
+}

@@ -6,7 +6,8 @@ import { allRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { relay } from '../../platform/streams.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { LeadFormRef, LeadQuestionEnum, PublicLeadFormRef } from '../leads/schema.ts';
 import type { LiveStats } from './stats.ts';
@@ -356,7 +357,10 @@ builder.subscriptionFields((t) => ({
       'The host console stream: every in-live event in sequence order. Pass the last seq you saw to receive exactly what you missed, then live events. Ends after LIVE_ENDED.',
     authScopes: accountScope(allRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
     args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }), afterSeq: t.arg.int({ description: 'Omit to start with the next event.' }) },
-    subscribe: (_r, args, ctx) => hostStream(ctx, args.sessionId.id, args.afterSeq ?? null),
+    subscribe: async (_r, args, ctx) => {
+      const accountId = (await sessionAccount(args, ctx))!;
+      return whileMember(ctx, accountId, allRoles, hostStream(ctx, args.sessionId.id, args.afterSeq ?? null));
+    },
     resolve: (event) => event,
   }),
   liveRoom: t.field({
@@ -369,23 +373,24 @@ builder.subscriptionFields((t) => ({
   }),
 }));
 
-async function* viewerRoom(ctx: Context, sessionId: string): AsyncGenerator<RoomSnapshot> {
+async function viewerRoom(ctx: Context, sessionId: string): Promise<AsyncIterable<RoomSnapshot>> {
+  if (!(await ctx.db.liveSession.count({ where: { id: sessionId } }))) return relay((async function* (): AsyncGenerator<RoomSnapshot> {})());
   const updates = ctx.pubsub.subscribe('liveRoom', sessionId);
-  if (!(await ctx.db.liveSession.count({ where: { id: sessionId } }))) {
-    await (updates as AsyncIterator<unknown>).return?.();
-    return;
-  }
   const counted = await live.countViewer(ctx, sessionId, 1);
-  try {
-    const first = await roomSnapshot(ctx.db, sessionId);
+  const first = await roomSnapshot(ctx.db, sessionId);
+  const room = async function* () {
     yield first;
     if (first.state === 'ENDED') return;
     for await (const snapshot of updates) {
       yield snapshot;
       if (snapshot.state === 'ENDED') return;
     }
-  } finally {
-    await (updates as AsyncIterator<unknown>).return?.();
-    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
-  }
+  };
+  return relay(room(), {
+    // leaving (or the end) uncounts the viewer at once, not at the next room change
+    onStop: async () => {
+      await (updates as AsyncIterator<unknown>).return?.();
+      if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
+    },
+  });
 }

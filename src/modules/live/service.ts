@@ -62,11 +62,14 @@ export async function startSession(deps: Deps, sessionId: string) {
     const session = await lockSession(tx, sessionId);
     if (session.state === 'LIVE') refuse('LIVE_ALREADY_RUNNING', ['id'], 'This live is already running.');
     if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id']);
+    // starts of one account's sessions take turns, or two could each see no other live running
+    await tx.$queryRaw`SELECT id FROM "BusinessAccount" WHERE id = ${session.accountId}::uuid FOR NO KEY UPDATE`;
     const account = await tx.businessAccount.findUniqueOrThrow({ where: { id: session.accountId } });
     refuseIfAny(eligibilityRefusals(account, session.sellsProducts));
     const running = await tx.liveSession.count({ where: { accountId: session.accountId, state: 'LIVE' } });
     if (running > 0) refuse('LIVE_ALREADY_RUNNING', ['id']);
-    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'LIVE', startedAt: now } });
+    // reminders count their interval from the start, not from when they were set up
+    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'LIVE', startedAt: now, lastReminderAt: now } });
     await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -107,7 +110,7 @@ export async function updateSettings(deps: Deps, sessionId: string, input: Setti
     if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id']);
     if (input.sellsProducts && session.state === 'LIVE') {
       const account = await tx.businessAccount.findUniqueOrThrow({ where: { id: session.accountId } });
-      refuseIfAny(eligibilityRefusals(account, true));
+      refuseIfAny(eligibilityRefusals(account, true).map((e) => (e.code === 'LIVE_SELLER_TOO_YOUNG' ? { ...e, field: ['input', 'sellsProducts'] } : e)));
     }
     const updated = await tx.liveSession.update({
       where: { id: sessionId },

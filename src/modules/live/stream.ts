@@ -37,7 +37,8 @@ export async function* hostStream(services: AppServices, sessionId: string, afte
   try {
     const session = await services.db.liveSession.findUniqueOrThrow({ where: { id: sessionId }, select: { lastSeq: true, state: true } });
     let last = afterSeq ?? session.lastSeq;
-    if (afterSeq === null && session.state === 'ENDED') return;
+    // LIVE_ENDED is an ended session's last event: a console that saw it has nothing to wait for
+    if (session.state === 'ENDED' && last >= session.lastSeq) return;
     const emitLog = async function* (upTo?: number) {
       for (;;) {
         const rows = await loadEvents(services.db, sessionId, last, upTo);

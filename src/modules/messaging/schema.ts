@@ -1,6 +1,7 @@
 // GraphQL surface of direct messages: the team's inbox and replies, the user's own
 // conversations and sends, follows, chat links, and the realtime streams.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Message } from '../../generated/prisma/client.ts';
 import { ConversationOrigin, ConversationState, MessageDirection, MessageKind, MessageStatus } from '../../generated/prisma/enums.ts';
 import { allRoles, operatorRoles, managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
@@ -8,7 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
 import { BusinessAccountRef, UserRef } from '../accounts/schema.ts';
 import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
@@ -26,6 +27,15 @@ const MessageStatusEnum = builder.enumType(MessageStatus, { name: 'MessageStatus
 function conversationParties(ctx: Context) {
   return ctx.loader<string, { accountId: string; userId: string } | null>('conversationParties', async (ids) => {
     const rows = await ctx.db.conversation.findMany({ where: { id: { in: [...ids] } }, select: { id: true, accountId: true, userId: true } });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+/** Messages by id, loaded once per operation. */
+function messagesById(ctx: Context) {
+  return ctx.loader<string, Message | null>('messagesById', async (ids) => {
+    const rows = await ctx.db.message.findMany({ where: { id: { in: [...ids] } } });
     const byId = new Map(rows.map((r) => [r.id, r]));
     return ids.map((id) => byId.get(id) ?? null);
   });
@@ -95,8 +105,14 @@ export const ConversationRef = builder.prismaNode('Conversation', {
     lastMessage: t.field({
       type: MessageRef,
       nullable: true,
-      select: (_args, _ctx, nested) => ({ messages: nested({ where: { status: 'SENT' }, orderBy: lastMessageOrder, take: 1 }) }),
-      resolve: (c) => c.messages[0] ?? null,
+      description: 'The latest message sent in it (suppressed automated messages never are).',
+      // by the conversation's lastMessageId, one query per page: a nested `take: 1` per
+      // conversation would read every message of the page's conversations
+      resolve: (c, _a, ctx) => {
+        if (!c.lastMessageId) return null;
+        conversationParties(ctx).prime(c.id, { accountId: c.accountId, userId: c.userId });
+        return messagesById(ctx).load(c.lastMessageId);
+      },
     }),
     lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime' }),
     replyWindowEndsAt: t.field({
@@ -447,7 +463,7 @@ builder.subscriptionFields((t) => ({
     description: 'For the account’s team: messages received and sent, conversations changed.',
     authScopes: accountScope(allRoles, byAccountIdArg),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
-    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('inbox', args.accountId.id),
+    subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('inbox', args.accountId.id)),
     resolve: (event) => event,
   }),
   conversationEvents: t.field({

@@ -57,7 +57,9 @@ export const ReviewItemRef = builder.prismaNode('ReviewItem', {
     reviewer: t.prismaField({
       type: 'User',
       nullable: true,
+      description: 'Visible to platform reviewers only (null for others).',
       authScopes: { reviewer: true },
+      unauthorizedResolver: () => null,
       resolve: (q, item, _a, ctx) => (item.reviewerId ? ctx.db.user.findUnique({ ...q, where: { id: item.reviewerId } }) : null),
     }),
     reasons: t.field({ type: [ReviewReasonRef], resolve: (item) => (item.reasons as ReviewReason[] | null) ?? [] }),

@@ -1,0 +1,352 @@
+// Inbox benchmark (npm run bench:inbox): an account with 10,000 conversations (seeded with
+// createMany), then
+//   1. inbox pages over HTTP (first: 10, 50, 100) with the contact and the last message:
+//      SQL statements per request, counted at the driver (PGlite or pg), must not grow with
+//      the page size; requests per second, one client and several at once;
+//   2. a burst of inbound messages (businessMessageSend from many users, keyword rules
+//      active and approved): messages per second.
+// Loopback only, bounded loops. Runs on PGlite in memory, or on PostgreSQL when DATABASE_URL
+// is set (in a throwaway database created next to it and dropped at the end).
+//
+//   npm run bench:inbox
+//   BENCH_CONVERSATIONS=10000 BENCH_REQUESTS=100 BENCH_BURST=2000 BENCH_CONCURRENCY=16 npm run bench:inbox
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { createApp, type App } from '../../src/app.ts';
+import type { Prisma } from '../../src/generated/prisma/client.ts';
+import { loadConfig } from '../../src/config.ts';
+
+const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
+const BURST = Number(process.env.BENCH_BURST ?? 2_000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const PAGE_SIZES = [10, 50, 100];
+/** every 50th conversation has a long history */
+const LONG_HISTORY_EVERY = 50;
+const LONG_HISTORY = 60;
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+// ───────────── counting SQL statements at the driver ─────────────
+
+let statements = 0;
+let recording: string[] | null = null;
+const seen = (sql: unknown) => {
+  statements += 1;
+  recording?.push(String(sql).replace(/\s+/g, ' '));
+};
+
+/** Counts every statement PGlite runs, inside transactions too. */
+function countPglite(pglite: PGlite) {
+  const wrap = <T extends { query: PGlite['query']; exec: PGlite['exec'] }>(target: T) => {
+    const query = target.query.bind(target);
+    const exec = target.exec.bind(target);
+    target.query = ((sql: string, ...rest: unknown[]) => (seen(sql), (query as (...a: unknown[]) => unknown)(sql, ...rest))) as T['query'];
+    target.exec = ((sql: string, ...rest: unknown[]) => (seen(sql), (exec as (...a: unknown[]) => unknown)(sql, ...rest))) as T['exec'];
+  };
+  wrap(pglite);
+  const transaction = pglite.transaction.bind(pglite);
+  pglite.transaction = ((callback: (tx: never) => unknown) =>
+    transaction(async (tx) => {
+      wrap(tx as never);
+      return callback(tx as never);
+    })) as PGlite['transaction'];
+}
+
+/** Counts every statement the pg driver sends (the pool's clients included). */
+function countPg() {
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const first = args[0] as string | { text?: string };
+    seen(typeof first === 'string' ? first : first?.text);
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+}
+
+// ───────────── HTTP ─────────────
+
+async function gql<T = any>(app: App, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(app.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data!;
+}
+
+function accepted<T extends { userErrors: unknown[] }>(payload: T, what: string): T {
+  if (payload.userErrors.length > 0) throw new Error(`${what}: ${JSON.stringify(payload.userErrors)}`);
+  return payload;
+}
+
+/** Runs `total` jobs with `concurrency` workers; returns the wall time and each job's latency (ms). */
+async function run(total: number, concurrency: number, job: (index: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, total) }, async () => {
+      while (next < total) {
+        const index = next++;
+        const at = performance.now();
+        await job(index);
+        latencies.push(performance.now() - at);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  return { seconds, perSecond: total / seconds, p50: pct(50), p95: pct(95) };
+}
+
+// ───────────── the database ─────────────
+
+async function throwawayPostgres(url: string) {
+  const name = `livesuite_bench_${Date.now().toString(36)}`;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const INBOX = /* GraphQL */ `
+  query Inbox($accountId: ID!, $first: Int!, $after: String) {
+    inbox(accountId: $accountId, first: $first, after: $after) {
+      edges { node { contact { handle } lastMessage { text createdAt } state unread repliesLeft } }
+      pageInfo { endCursor }
+    }
+  }`;
+
+const SEND = /* GraphQL */ `
+  mutation Send($handle: String!, $text: String!) {
+    businessMessageSend(handle: $handle, input: { kind: TEXT, text: $text }) { message { id } userErrors { code } }
+  }`;
+
+async function main() {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-bench-'));
+  const postgres = process.env.DATABASE_URL ? await throwawayPostgres(process.env.DATABASE_URL) : null;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    MEDIA_DIR: path.join(dir, 'media'),
+    DATABASE_URL: postgres?.url,
+    REDIS_URL: process.env.REDIS_URL,
+    AUTH_SECRET: SECRET,
+    LOG_LEVEL: 'silent',
+    // the live runtime's tick runs SQL of its own: keep it out of the requests' counts
+    LIVE_TICK_MS: '60000',
+  });
+  const app = await createApp(config, { pgliteDataDir: postgres ? undefined : 'memory://' });
+  const engine = app.database.pglite ? 'PGlite (in memory)' : 'PostgreSQL';
+  if (app.database.pglite) countPglite(app.database.pglite);
+  else countPg();
+  const db = app.services.db;
+  const token = (sub: string, handle: string, roles: string[] = []) => app.services.auth.mint({ sub, handle, roles });
+  const results: string[] = [];
+  const log = (line: string) => {
+    console.log(line);
+    results.push(line);
+  };
+
+  try {
+    // ── the account, its keyword rules (approved, switched on), through the API ──
+    const owner = await token('bench|owner', 'bench_owner');
+    const reviewer = await token('bench|reviewer', 'bench_reviewer', ['reviewer']);
+    const { organizationCreate } = await gql(app, owner, `mutation { organizationCreate(input: { name: "Bench" }) { organization { id } userErrors { code } } }`);
+    const { businessAccountCreate } = await gql(
+      app,
+      owner,
+      `mutation ($o: ID!) { businessAccountCreate(organizationId: $o, input: { handle: "bench.shop", displayName: "Bench", region: "US", category: "Retail" }) { account { id } userErrors { code } } }`,
+      { o: organizationCreate.organization.id },
+    );
+    const accountId: string = accepted(businessAccountCreate, 'businessAccountCreate').account.id;
+    const rules: [string[], string][] = [
+      [['price', 'prix', 'cost'], 'Our prices are on the menu in our profile.'],
+      [['deliver', 'delivery', 'livraison'], 'We deliver within 10 km, every day but Sunday.'],
+      [['营业时间', '営業時間'], '每天 9:00–19:00 营业。'],
+      [['refund'], 'Write "order" and your order number, we will refund within 5 days.'],
+    ];
+    for (const [keywords, reply] of rules) {
+      const { keywordReplyCreate } = await gql(
+        app,
+        owner,
+        `mutation ($a: ID!, $input: KeywordReplyCreateInput!) { keywordReplyCreate(accountId: $a, input: $input) { autoMessage { id } userErrors { code field } } }`,
+        { a: accountId, input: { keywords, reply, matchMode: 'CONTAINS' } },
+      );
+      accepted(keywordReplyCreate, 'keywordReplyCreate');
+    }
+    const queue = await gql(app, reviewer, `{ reviewQueue(kind: AUTO_MESSAGE, first: 100) { edges { node { id } } } }`);
+    for (const edge of queue.reviewQueue.edges) accepted((await gql(app, reviewer, `mutation ($id: ID!) { reviewApprove(id: $id) { userErrors { code } } }`, { id: edge.node.id })).reviewApprove, 'reviewApprove');
+    accepted(
+      (await gql(app, owner, `mutation ($a: ID!) { autoReplySettingsUpdate(accountId: $a, input: { keywordRepliesEnabled: true }) { userErrors { code } } }`, { a: accountId })).autoReplySettingsUpdate,
+      'autoReplySettingsUpdate',
+    );
+    const approvedRules = await db.autoMessage.count({ where: { kind: 'KEYWORD_REPLY', approvedAt: { not: null } } });
+
+    // ── 10,000 conversations, 3 messages each, seeded directly ──
+    const account = await db.businessAccount.findUniqueOrThrow({ where: { handle: 'bench.shop' }, select: { id: true } });
+    const seedStarted = performance.now();
+    const now = Date.now();
+    const CHUNK = 1000;
+    for (let from = 0; from < CONVERSATIONS; from += CHUNK) {
+      const indexes = Array.from({ length: Math.min(CHUNK, CONVERSATIONS - from) }, (_, i) => from + i);
+      const users = indexes.map((i) => ({ id: randomUUID(), subject: `bench|u${i}`, handle: `bench_u${i}` }));
+      const conversations: Prisma.ConversationCreateManyInput[] = [];
+      const messages: Prisma.MessageCreateManyInput[] = [];
+      for (const [k, i] of indexes.entries()) {
+        const last = new Date(now - (i % 20_000) * 60_000); // one conversation a minute, newest first
+        const conversationId = randomUUID();
+        // alternating user and business messages a minute apart, the user's last
+        const count = i % LONG_HISTORY_EVERY === 0 ? LONG_HISTORY : 3;
+        const ids = Array.from({ length: count }, () => randomUUID());
+        ids.forEach((id, m) => {
+          const inbound = (count - 1 - m) % 2 === 0;
+          messages.push({
+            id,
+            conversationId,
+            direction: inbound ? 'INBOUND' : 'OUTBOUND',
+            kind: 'TEXT',
+            text: inbound ? `Question ${m} from ${users[k].handle}` : `Answer ${m}`,
+            senderId: inbound ? users[k].id : null,
+            createdAt: new Date(last.getTime() - (count - 1 - m) * 60_000),
+          });
+        });
+        conversations.push({
+          id: conversationId,
+          accountId: account.id,
+          userId: users[k].id,
+          state: i % 20 === 0 ? ('REQUEST' as const) : i % 10 === 0 ? ('CLOSED' as const) : ('OPEN' as const),
+          origin: (['ORGANIC', 'ORGANIC', 'LIVE', 'CHAT_LINK'] as const)[i % 4],
+          lastUserMessageAt: last,
+          windowRepliesUsed: 1,
+          unread: i % 3 === 0,
+          lastMessageAt: last,
+          lastMessageId: ids[count - 1],
+        });
+      }
+      await db.user.createMany({ data: users });
+      await db.conversation.createMany({ data: conversations });
+      await db.message.createMany({ data: messages });
+    }
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+    log(`### ${engine}`);
+    log('');
+    const seededMessages = await db.message.count();
+    log(
+      `Seeded ${CONVERSATIONS.toLocaleString('en')} conversations (1 in ${LONG_HISTORY_EVERY} with ${LONG_HISTORY} messages, the others 3) and ${seededMessages.toLocaleString('en')} messages with createMany in ${seedSeconds.toFixed(1)} s.`,
+    );
+    log('');
+
+    // ── inbox pages ──
+    const agent = owner;
+    const page = (first: number, after?: string) => gql(app, agent, INBOX, { accountId, first, after });
+    // client and server share this process: while seeding kept the event loop busy, the
+    // server's keep-alive timer expired on the sockets fetch still holds; let both sides
+    // drop them before measuring
+    await new Promise((resolve) => setTimeout(resolve, 6000));
+    for (let i = 0; i < 5; i++) await page(50); // warm up
+    log(`Inbox pages (\`inbox(accountId, first: N) { edges { node { contact { handle } lastMessage { text createdAt } state unread repliesLeft } } }\`), ${REQUESTS} sequential requests per size, then ${REQUESTS * 2} with ${CONCURRENCY} clients at once:`);
+    log('');
+    log('| first | SQL statements / request | p50 ms | p95 ms | requests/s (1 client) | requests/s (' + CONCURRENCY + ' clients) |');
+    log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    // a statement of the app's background jobs may land inside a request: the fewest a
+    // request ran is its own count
+    const counts = new Map<number, number>();
+    let sample: string[] = [];
+    for (const size of PAGE_SIZES) {
+      const perRequest: number[] = [];
+      const sequential = await run(REQUESTS, 1, async (i) => {
+        recording = i === 0 ? [] : null;
+        const start = statements;
+        const result = await page(size);
+        perRequest.push(statements - start);
+        if (result.inbox.edges.length !== size) throw new Error(`expected ${size} conversations, got ${result.inbox.edges.length}`);
+        if (size === 50 && recording) sample = recording;
+        recording = null;
+      });
+      const concurrent = await run(REQUESTS * 2, CONCURRENCY, async () => {
+        await page(size);
+      });
+      const own = Math.min(...perRequest);
+      const others = perRequest.filter((n) => n !== own).length;
+      counts.set(size, own);
+      log(`| ${size} | ${own}${others ? ` (${others} with a background statement)` : ''} | ${sequential.p50.toFixed(1)} | ${sequential.p95.toFixed(1)} | ${sequential.perSecond.toFixed(0)} | ${concurrent.perSecond.toFixed(0)} |`);
+    }
+    // a deeper page: page 2, after the first page's cursor
+    const first = await page(50);
+    const beforeDeep = statements;
+    await page(50, first.inbox.pageInfo.endCursor);
+    const deep = statements - beforeDeep;
+    log('');
+    log(`Page 2 (\`after\` the first page's cursor, first: 50): ${deep} statements.`);
+    log('');
+    log('The statements of one request (first: 50), columns elided:');
+    log('');
+    for (const sql of sample) log(`- \`${sql.replace(/^SELECT .*? FROM/, 'SELECT … FROM').replace(/\$\d+(,\$\d+)+/g, '…').replace(/`/g, "'")}\``);
+    log('');
+    const constant = new Set([...counts.values(), deep]).size === 1;
+
+    // ── a burst of inbound messages ──
+    const texts = ['What is the price of the large box?', 'Do you deliver to Lyon?', '请问营业时间是几点？', 'Hello!', 'Is the shop open on Sunday?', 'Quel est le prix ?', 'Thanks a lot'];
+    const senders = await Promise.all(
+      Array.from({ length: BURST }, (_, i) => (i % 2 === 0 ? token(`bench|u${i % CONVERSATIONS}`, `bench_u${i % CONVERSATIONS}`) : token(`bench|new${i}`, `bench_new${i}`))),
+    );
+    const automatedBefore = await db.message.count({ where: { autoMessageId: { not: null }, status: 'SENT' } });
+    const inboundBefore = await db.message.count({ where: { direction: 'INBOUND' } });
+    const statementsBefore = statements;
+    let refused = 0;
+    const burst = await run(BURST, CONCURRENCY, async (i) => {
+      const { businessMessageSend } = await gql(app, senders[i], SEND, { handle: 'bench.shop', text: texts[i % texts.length] });
+      if (businessMessageSend.userErrors.length > 0) refused += 1;
+    });
+    const burstStatements = (statements - statementsBefore) / BURST;
+    const automated = (await db.message.count({ where: { autoMessageId: { not: null }, status: 'SENT' } })) - automatedBefore;
+    const inbound = (await db.message.count({ where: { direction: 'INBOUND' } })) - inboundBefore;
+    log(
+      `Burst: ${BURST.toLocaleString('en')} \`businessMessageSend\` from ${BURST.toLocaleString('en')} users (half with an existing conversation, half writing first), ${CONCURRENCY} at once, ` +
+        `${approvedRules} approved keyword rules switched on:`,
+    );
+    log('');
+    log('| messages | refused | stored inbound | keyword replies sent | SQL statements / message | p50 ms | p95 ms | messages/s |');
+    log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    log(`| ${BURST} | ${refused} | ${inbound} | ${automated} | ${burstStatements.toFixed(1)} | ${burst.p50.toFixed(1)} | ${burst.p95.toFixed(1)} | ${burst.perSecond.toFixed(0)} |`);
+    log('');
+
+    if (!constant) {
+      console.error(`FAIL: statements per inbox request vary with the page size: ${JSON.stringify([...counts])}, page 2: ${deep}`);
+      process.exitCode = 1;
+    }
+    if (refused > 0 || inbound !== BURST) {
+      console.error(`FAIL: ${refused} messages refused, ${inbound} of ${BURST} stored`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await app.close();
+    await postgres?.drop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
