@@ -309,7 +309,7 @@ describe('who reads review items', () => {
       expect(node).toMatchObject({ id: itemId, state: 'REJECTED', reasons: [{ area: 'QUESTIONS', message: 'Ask for an email.' }], subject: { id: formId } });
     }
     const hidden = await org.owner.raw(ReviewItemReviewerDocument, { id: itemId });
-    expect(hidden.errors?.map((e) => [e.extensions?.code, e.path?.join('.')])).toEqual([['FORBIDDEN', 'node.reviewer']]);
+    expect(hidden.errors).toBeUndefined();
     expect(hidden.data?.node).toEqual({ id: itemId, reviewer: null });
     expect((await reviewer(t).request(ReviewItemReviewerDocument, { id: itemId })).node).toEqual({ id: itemId, reviewer: { handle: REVIEWER } });
   });
