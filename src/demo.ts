@@ -9,6 +9,8 @@ import * as pages from './modules/business-page/service.ts';
 import * as leadForms from './modules/leads/forms.ts';
 import * as leads from './modules/leads/service.ts';
 import * as reviews from './modules/reviews/service.ts';
+import * as automation from './modules/automation/service.ts';
+import * as live from './modules/live/service.ts';
 
 interface DemoPerson {
   handle: string;
@@ -137,6 +139,26 @@ export async function seedDemo(services: AppServices, options: { onlyIfEmpty: bo
       ],
     });
   }
+
+  // approved auto-replies, switched on, and a live session ready to start
+  const approve = async (subjectId: string) => {
+    const [pending] = await db.reviewItem.findMany({ where: { subjectId, state: 'PENDING' } });
+    if (pending) await reviews.decide(services, users.get('demo.reviewer')!, pending.id, { approve: true });
+  };
+  const welcome = await automation.setWelcome(services, owner.userId, store.id, 'Hi! Thanks for writing to Acme. We answer within a few hours. Ask about prices, shipping or our live shows.');
+  await approve(welcome.id);
+  const faq = [
+    { question: 'When is the next live show?', answer: 'Every Thursday at 8 pm Paris time, right here on @acme.store.' },
+    { question: 'Do you ship abroad?', answer: 'Yes, to the EU, the UK and the US. Shipping is free from 50 €.' },
+  ];
+  for (const entry of faq) await approve((await automation.createAutoMessage(services, owner.userId, store.id, 'SUGGESTED_QUESTION', entry)).id);
+  const keywordRules = [
+    { keywords: ['price', 'prices', '价格'], matchMode: 'CONTAINS' as const, reply: 'Our price list is at https://acme.example.com/prices. Live-show prices are 20% off.' },
+    { keywords: ['shipping', '运费'], matchMode: 'CONTAINS' as const, reply: 'Shipping is free from 50 € to the EU, the UK and the US.' },
+  ];
+  for (const rule of keywordRules) await approve((await automation.createAutoMessage(services, owner.userId, store.id, 'KEYWORD_REPLY', rule)).id);
+  await automation.updateSettings(db, store.id, { welcomeEnabled: true, suggestedQuestionsEnabled: true, keywordRepliesEnabled: true });
+  await live.scheduleSession(services, store.id, { title: 'Thursday live show', scheduledFor: new Date(services.clock.now().getTime() + 7 * 86_400_000), sellsProducts: true });
 
   const tokens = await Promise.all(
     people.map(async (person) => ({
