@@ -1,5 +1,5 @@
 // Inbox benchmark (npm run bench:inbox): an account with 10,000 conversations (seeded with
-// createMany), then
+// createMany; most with 3 messages, 1 in 50 with 60), then
 //   1. inbox pages over HTTP (first: 10, 50, 100) with the contact and the last message:
 //      SQL statements per request, counted at the driver (PGlite or pg), must not grow with
 //      the page size; requests per second, one client and several at once;
@@ -204,7 +204,7 @@ async function main() {
     );
     const approvedRules = await db.autoMessage.count({ where: { kind: 'KEYWORD_REPLY', approvedAt: { not: null } } });
 
-    // ── 10,000 conversations, 3 messages each, seeded directly ──
+    // ── 10,000 conversations with their users and messages, seeded directly ──
     const account = await db.businessAccount.findUniqueOrThrow({ where: { handle: 'bench.shop' }, select: { id: true } });
     const seedStarted = performance.now();
     const now = Date.now();
@@ -218,7 +218,7 @@ async function main() {
         const last = new Date(now - (i % 20_000) * 60_000); // one conversation a minute, newest first
         const conversationId = randomUUID();
         // alternating user and business messages a minute apart, the user's last
-        const count = i % LONG_HISTORY_EVERY === 0 ? LONG_HISTORY : 3;
+        const count = i % LONG_HISTORY_EVERY === 7 ? LONG_HISTORY : 3;
         const ids = Array.from({ length: count }, () => randomUUID());
         ids.forEach((id, m) => {
           const inbound = (count - 1 - m) % 2 === 0;

@@ -12,7 +12,7 @@
 // the app's process, so the exporter's RSS includes the database engine.
 //
 //   node --import tsx scripts/bench/leads.ts
-//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test BENCH_CLIENTS=32 BENCH_SUBMISSIONS=10000 BENCH_EXPORT_ROWS=1000000 npm run bench:leads
+//   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test BENCH_CLIENTS=32 BENCH_SUBMISSIONS=5000 BENCH_EXPORT_ROWS=1000000 npm run bench:leads
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -26,7 +26,7 @@ import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
-const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 10_000);
+const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 5_000);
 const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
 const INSERT_BATCH = 100_000;
 const SAMPLE_MS = 50;
@@ -117,8 +117,8 @@ async function main() {
     const submit = async (_client: number, index: number) => {
       const viewer = index % CLIENTS;
       const input = {
-        source: index % 2 ? 'PROFILE' : 'LIVE',
-        liveSessionId: index % 2 ? null : randomUUID(),
+        source: index % 2 ? 'PROFILE' : 'AD',
+        adId: index % 2 ? null : randomUUID(),
         idempotencyKey: `bench-${index}`,
         answers: [
           { question: 'ENQUIRY', answer: `Quote request number ${index}, please call back` },
@@ -147,9 +147,9 @@ async function main() {
     const submitter = (await app.services.db.user.findFirstOrThrow({ where: { handle: 'bench.viewer0' }, select: { id: true } })).id;
     for (let start = 0; start < EXPORT_ROWS; start += INSERT_BATCH) {
       await app.services.db.$executeRawUnsafe(
-        `INSERT INTO "Lead" ("id", "formId", "accountId", "userId", "source", "liveSessionId", "answers", "createdAt", "updatedAt")
+        `INSERT INTO "Lead" ("id", "formId", "accountId", "userId", "source", "adId", "answers", "createdAt", "updatedAt")
          SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid,
-                (CASE WHEN g % 3 = 0 THEN 'LIVE' ELSE 'PROFILE' END)::"LeadSource",
+                (CASE WHEN g % 3 = 0 THEN 'AD' ELSE 'PROFILE' END)::"LeadSource",
                 CASE WHEN g % 3 = 0 THEN gen_random_uuid() END,
                 jsonb_build_array(
                   jsonb_build_object('question', 'ENQUIRY', 'answer', 'Quote request number ' || g || ', please call back'),
@@ -174,7 +174,8 @@ async function main() {
 
     // the exporter in its own process: its RSS is the export's, not the load generator's
     child = fork(fileURLToPath(import.meta.url), ['--export-server'], {
-      execArgv: ['--import', 'tsx'],
+      // BENCH_EXPORTER_FLAGS: node flags for the exporter, e.g. --max-old-space-size=96
+      execArgv: ['--import', 'tsx', ...(process.env.BENCH_EXPORTER_FLAGS ?? '').split(' ').filter(Boolean)],
       env: { ...process.env, BENCH_DATABASE: JSON.stringify(database) },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -256,7 +257,8 @@ async function openBenchDatabase(): Promise<{ databaseUrl?: string; dataDir: str
     databaseUrl: at(name),
     dataDir,
     async drop() {
-      await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${name}`);
+      else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

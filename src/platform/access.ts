@@ -23,6 +23,8 @@ export interface Access {
   /** the organization an account belongs to, or null when it does not exist */
   organizationOfAccount(accountId: string): Promise<string | null>;
   hasOrganizationRole(organizationId: string, roles: readonly MemberRole[]): Promise<boolean>;
+  /** the role, and a membership not limited to some accounts (organization-wide actions) */
+  hasOrganizationWideRole(organizationId: string, roles: readonly MemberRole[]): Promise<boolean>;
   /** role in the account's organization and, for restricted members, access to that account */
   hasAccountRole(accountId: string, roles: readonly MemberRole[]): Promise<boolean>;
 }
@@ -52,6 +54,10 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
     async hasOrganizationRole(organizationId, roles) {
       const membership = await access.membership(organizationId);
       return membership !== null && roles.includes(membership.role);
+    },
+    async hasOrganizationWideRole(organizationId, roles) {
+      const membership = await access.membership(organizationId);
+      return membership !== null && roles.includes(membership.role) && !membership.restricted;
     },
     async hasAccountRole(accountId, roles) {
       const organizationId = await access.organizationOfAccount(accountId);

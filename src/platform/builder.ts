@@ -36,6 +36,8 @@ export const builder = new SchemaBuilder<{
     reviewer: boolean;
     /** viewer holds one of the roles in the organization */
     organization: RoleScope;
+    /** like organization, for members not limited to some accounts */
+    organizationWide: RoleScope;
     /** viewer holds one of the roles in the account's organization and may work on the account */
     account: RoleScope;
   };
@@ -48,6 +50,7 @@ export const builder = new SchemaBuilder<{
       platformAdmin: ctx.viewer?.roles.has('admin') ?? false,
       reviewer: ctx.viewer?.roles.has('reviewer') ?? false,
       organization: ({ id, roles }) => ctx.access.hasOrganizationRole(id, roles),
+      organizationWide: ({ id, roles }) => ctx.access.hasOrganizationWideRole(id, roles),
       account: ({ id, roles }) => ctx.access.hasAccountRole(id, roles),
     }),
     unauthorizedError: (_parent, ctx) => (ctx.viewer ? forbidden() : unauthenticated()),

@@ -4,6 +4,8 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AccountNodesDocument,
+  BusinessAccountCreateDocument,
+  OrganizationUpdateDocument,
   BusinessAccountTeamDocument,
   BusinessAccountUpdateDocument,
   MemberAddDocument,
@@ -231,6 +233,8 @@ describe('restricted members', () => {
       ['changing a member who works on every account', () => org.as('admin').raw(MemberUpdateDocument, { id: org.member('everywhere'), input: { role: 'ANALYST' } })],
       ['changing a member of another account', () => org.as('admin').raw(MemberUpdateDocument, { id: org.member('southern'), input: { role: 'AGENT' } })],
       ['removing a member who works on every account', () => org.as('admin').raw(MemberRemoveDocument, { id: org.member('everywhere') })],
+      ['creating a business account', () => org.as('admin').raw(BusinessAccountCreateDocument, { organizationId: org.organizationId, input: { handle: `${org.p}_east`, displayName: 'East', region: 'FR', category: 'Retail' } })],
+      ['renaming the organization', () => org.as('admin').raw(OrganizationUpdateDocument, { id: org.organizationId, input: { name: 'Renamed' } })],
     ])('%s is FORBIDDEN', async (_name, run) => {
       expectTopLevelError(await expectNothingChanged(t, run), 'FORBIDDEN');
     });

@@ -5,6 +5,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
+import { eligible, setPlatform, startLive } from '../support/live.ts';
 import { MemberAddDocument, MemberRemoveDocument, MemberUpdateDocument } from '../generated/graphql.ts';
 import { answers, approvedLeadForm, LEAD_UPDATE, LEADS_EXPORT, leadTeam, postWithForm, submitLead, userGlobalId, type LeadTeam } from '../support/leads.ts';
 
@@ -98,10 +99,13 @@ describe('the CSV', () => {
   /** leads submitted at `now - daysAgo`, newest first in the file */
   const L: Record<string, string> = {};
   let postId: string;
-  const liveSession = crypto.randomUUID();
+  /** the raw id of a running live session of shop.a */
+  let liveSession: string;
 
   beforeAll(async () => {
     postId = await postWithForm(t, 'owner', team.shopA, formId);
+    await setPlatform(t, team.shopA, eligible);
+    liveSession = localId(await startLive(t.as('owner'), team.shopA));
     const at = async (name: string, daysAgo: number, form: string, input: object) => {
       t.clock.set(new Date(now.getTime() - daysAgo * DAY));
       L[name] = (await submitLead(t.as('viewer'), form, input)).id;
@@ -249,7 +253,7 @@ describe('the download link', () => {
   it('refuses with 403 a holder who is no longer owner or admin when downloading', async () => {
     await signIn(t, 'admin2', 'admin3');
     const add = async (handle: string) =>
-      (await t.as('owner').request(MemberAddDocument, { organizationId: team.organizationId, input: { handle, role: 'ADMIN' } })).memberAdd.member.id as string;
+      (await t.as('owner').request(MemberAddDocument, { organizationId: team.organizationId, input: { handle, role: 'ADMIN' } })).memberAdd.member!.id;
     const downgraded = await add('admin2');
     const removed = await add('admin3');
     const downgradedUrl = await exportLink('admin2');

@@ -4,6 +4,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
 import { createAccount, expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
+import { eligible, setPlatform, startLive } from '../support/live.ts';
 import {
   answers,
   approvedLeadForm,
@@ -43,6 +44,8 @@ beforeAll(async () => {
   formA = await approvedLeadForm(t, 'owner', team.shopA, { name: 'A form' });
   formB = await approvedLeadForm(t, 'owner', team.shopB, { name: 'B form' });
   const post = await postWithForm(t, 'owner', shopC, formC);
+  await setPlatform(t, shopC, eligible);
+  const liveSession = await startLive(t.as('owner'), shopC);
   await signIn(t, 'viewer', 'viewer2');
   for (const handle of ['owner', 'admin', 'agent', 'analyst', 'r.agent', 'outsider', 'viewer', 'viewer2']) users[handle] = await userGlobalId(t, handle);
 
@@ -52,7 +55,7 @@ beforeAll(async () => {
   };
   await leadAt('profile', hours(0), formC, {});
   await leadAt('video', hours(1), formC, { source: 'SHORT_VIDEO', postId: post });
-  await leadAt('live', hours(2), emailFormC, { source: 'LIVE', liveSessionId: crypto.randomUUID(), answers: answers(['EMAIL']) }, 'viewer2');
+  await leadAt('live', hours(2), emailFormC, { source: 'LIVE', liveSessionId: liveSession, answers: answers(['EMAIL']) }, 'viewer2');
   await leadAt('ad', hours(3), formC, { source: 'AD', adId: crypto.randomUUID() });
   await leadAt('dm', hours(3), formC, { source: 'DIRECT_MESSAGE', conversationId: crypto.randomUUID() }); // same instant as `ad`
   await leadAt('other account', hours(1), formA, {});

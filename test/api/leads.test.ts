@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onRedis, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
+import { eligible, setPlatform, startLive } from '../support/live.ts';
 import {
   answers,
   approvedLeadForm,
@@ -26,6 +27,8 @@ let formId: string;
 let emailFormId: string;
 /** a short video of shop.a carrying `formId` */
 let postId: string;
+/** a running live session of shop.a (LIVE leads must name one) */
+let liveSession: string;
 
 const globalId = (type: string, id: string) => Buffer.from(`${type}:${id}`).toString('base64');
 
@@ -35,6 +38,8 @@ beforeAll(async () => {
   formId = await approvedLeadForm(t, 'owner', team.shopA);
   emailFormId = await approvedLeadForm(t, 'owner', team.shopA, { name: 'Newsletter', questions: ['EMAIL'] });
   postId = await postWithForm(t, 'owner', team.shopA, formId);
+  await setPlatform(t, team.shopA, eligible);
+  liveSession = await startLive(t.as('owner'), team.shopA);
   await signIn(t, 'viewer', 'viewer2');
 });
 afterAll(() => t?.close());
@@ -72,12 +77,12 @@ describe('leadSubmit', () => {
   });
 
   it('records the video, live session, ad or conversation a lead came from', async () => {
-    const live = randomUUID();
+    const live = localId(liveSession);
     const ad = randomUUID();
     const conversation = randomUUID();
     const cases: [Partial<LeadSubmitInput>, Record<string, string | null>][] = [
       [{ source: 'SHORT_VIDEO', postId }, { postId: localId(postId) }],
-      [{ source: 'LIVE', liveSessionId: globalId('LiveSession', live) }, { liveSessionId: live }],
+      [{ source: 'LIVE', liveSessionId: liveSession }, { liveSessionId: live }],
       [{ source: 'AD', adId: globalId('MessagingAd', ad) }, { adId: ad }],
       [{ source: 'DIRECT_MESSAGE', conversationId: conversation }, { conversationId: conversation }],
     ];
@@ -93,7 +98,7 @@ describe('leadSubmit', () => {
     });
     expect(read.nodes).toEqual([
       { source: 'SHORT_VIDEO', post: { id: postId }, liveSessionId: null, adId: null, conversationId: null },
-      { source: 'LIVE', post: null, liveSessionId: globalId('LiveSession', live), adId: null, conversationId: null },
+      { source: 'LIVE', post: null, liveSessionId: liveSession, adId: null, conversationId: null },
       { source: 'AD', post: null, liveSessionId: null, adId: globalId('MessagingAd', ad), conversationId: null },
       { source: 'DIRECT_MESSAGE', post: null, liveSessionId: null, adId: null, conversationId: globalId('Conversation', conversation) },
     ]);
@@ -152,6 +157,7 @@ describe('leadSubmit', () => {
         ],
       ],
       ['a live session id that is no id', { source: 'LIVE', liveSessionId: 'live-42' }, [['INVALID', ['input', 'liveSessionId']]]],
+      ['a live session that does not exist', { source: 'LIVE', liveSessionId: globalId('LiveSession', randomUUID()) }, [['NOT_FOUND', ['input', 'liveSessionId']]]],
       ['an ad id that is no id', { source: 'AD', adId: globalId('MessagingAd', 'nope') }, [['INVALID', ['input', 'adId']]]],
     ])('%s', async (_name, input, expected) => {
       await expectRefused(input, expected);
@@ -300,8 +306,8 @@ describe('lead.created', () => {
     const events = t.app.services.pubsub.subscribe('lead.created', accountId);
     const first = events.next();
     if (onRedis) await new Promise((resolve) => setTimeout(resolve, 200)); // let SUBSCRIBE reach Redis
-    const live = randomUUID();
-    const lead = await submitLead(t.as('viewer'), formId, { source: 'LIVE', liveSessionId: live, idempotencyKey: 'event-1' });
+    const live = localId(liveSession);
+    const lead = await submitLead(t.as('viewer'), formId, { source: 'LIVE', liveSessionId: liveSession, idempotencyKey: 'event-1' });
     const { value } = await first;
     expect(value).toEqual({
       leadId: localId(lead.id),
@@ -315,7 +321,7 @@ describe('lead.created', () => {
 
     // a retry publishes nothing; the next new lead is the next event
     const next = events.next();
-    await submitLead(t.as('viewer'), formId, { source: 'LIVE', liveSessionId: live, idempotencyKey: 'event-1' });
+    await submitLead(t.as('viewer'), formId, { source: 'LIVE', liveSessionId: liveSession, idempotencyKey: 'event-1' });
     const other = await submitLead(t.as('viewer'), formId, { idempotencyKey: 'event-2' });
     expect((await next).value).toMatchObject({ leadId: localId(other.id), source: 'PROFILE', liveSessionId: null });
     await events.return?.();

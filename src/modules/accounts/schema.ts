@@ -251,7 +251,8 @@ builder.mutationFields((t) => ({
   }),
   organizationUpdate: t.field({
     type: OrganizationPayload,
-    authScopes: (_root, args) => ({ organization: { id: args.id.id, roles: managerRoles } }),
+    description: 'Owners and admins who work on the whole organization.',
+    authScopes: (_root, args) => ({ organizationWide: { id: args.id.id, roles: managerRoles } }),
     args: { id: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: OrganizationUpdateInput, required: true }) },
     resolve: (_root, { id, input }, ctx) => attempt(async () => ({ organization: await accounts.updateOrganization(ctx.db, id.id, input) })),
   }),
@@ -305,7 +306,8 @@ builder.mutationFields((t) => ({
   }),
   businessAccountCreate: t.field({
     type: BusinessAccountPayload,
-    authScopes: (_root, args) => ({ organization: { id: args.organizationId.id, roles: managerRoles } }),
+    description: 'Owners and admins who work on the whole organization.',
+    authScopes: (_root, args) => ({ organizationWide: { id: args.organizationId.id, roles: managerRoles } }),
     args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: BusinessAccountCreateInput, required: true }) },
     resolve: (_root, { organizationId, input }, ctx) =>
       attempt(async () => ({ account: await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) }) })),

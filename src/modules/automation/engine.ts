@@ -7,7 +7,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Message } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
-import { receiveMessage, registerInboundHook, sendAutomated, type Deps, type InboundEvent } from '../messaging/service.ts';
+import { autoRepliesAllowed, receiveMessage, registerInboundHook, sendAutomated, type Deps, type InboundEvent } from '../messaging/service.ts';
 import { firstMatchingRule } from './matcher.ts';
 import type { ContentOf } from './rules.ts';
 import { getSettings, offeredSuggestedQuestions, order } from './service.ts';
@@ -44,6 +44,8 @@ async function answerChoice(tx: Tx, event: InboundEvent, choice: Choice) {
 
 /** The inbound hook (exported for tests that need a reply window in a given state). */
 export async function autoReply(tx: Tx, event: InboundEvent) {
+  // other modules may veto (a live session with auto-responses off)
+  if (!(await autoRepliesAllowed(tx, event))) return;
   const choice = choosing.getStore();
   if (choice && !choice.handled && choice.conversationId === event.conversation.id && event.message.senderId === choice.userId) {
     return answerChoice(tx, event, choice);
