@@ -47,9 +47,20 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
 
 /** Opens the database, applies pending migrations, and returns a connected client. */
 export async function openDatabase(target: DbTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+  if (options.migrate !== false && target.databaseUrl) {
+    // the schema engine takes a session-level advisory lock and never releases it: on a pooled
+    // connection it would outlive the migration and block every other instance's start, so
+    // migrate over a connection of its own and close it
+    const migrator = await openAdapterFactory(target);
+    try {
+      await applyMigrations(migrator.factory);
+    } finally {
+      await migrator.close();
+    }
+  }
   const opened = await openAdapterFactory(target);
   try {
-    if (options.migrate !== false) await applyMigrations(opened.factory);
+    if (options.migrate !== false && !target.databaseUrl) await applyMigrations(opened.factory);
     const prisma = new PrismaClient({ adapter: opened.factory });
     await prisma.$connect();
     return {

@@ -258,6 +258,14 @@ describe('galleryPhotoDelete and galleryPhotoPin', () => {
     expect(before.photos.map((p) => p.id)).toEqual([localId(kept)]);
   });
 
+  it('deletes a photo once when two deletes race: the other is NOT_FOUND', async () => {
+    const account = await freshAccount();
+    const [id] = await addAccepted(account.id, pngs(1));
+    const results = await Promise.all([remove(id), remove(id)]);
+    expect(results.map((r) => r.userErrors.map((e) => e.code)).sort()).toEqual([[], ['NOT_FOUND']]);
+    expect((await pageState(t, account.id)).photos).toEqual([]);
+  });
+
   it('pins a photo to the first position; the others keep their order, and new photos go last', async () => {
     const account = await freshAccount();
     const [a, b, c, d] = await addAccepted(account.id, pngs(4));

@@ -27,7 +27,7 @@ describe.runIf(onPostgres && onRedis)('a live across several instances', () => {
     await a?.close();
   });
 
-  const lastSeq = async () => (await sessionRow(a, id)).lastSeq;
+  const lastSeq = async () => (await sessionRow(b, id)).lastSeq; // B stays up throughout
   /** `count` DMs from each viewer, in turn per viewer, viewers at once, alternating instances */
   const dms = (viewers: string[], count: number, through: TestApp[], tag: string) =>
     viewers.map(async (viewer, v) => {
