@@ -55,7 +55,7 @@ function bearerFromConnectionParams(params: Record<string, unknown> | undefined)
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir });
   const pubsub = await openPubSub(config.redisUrl);
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;

@@ -18,6 +18,7 @@ const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   MEDIA_DIR: z.string().min(1).optional(),
   PUBLIC_URL: optionalUrl(['http', 'https']),
@@ -44,6 +45,8 @@ export interface Config {
   host: string;
   dataDir: string;
   databaseUrl?: string;
+  /** PostgreSQL connections per instance */
+  poolSize: number;
   redisUrl?: string;
   mediaDir: string;
   /** origin used in links the API hands out; defaults to http://localhost:<port> */
@@ -79,6 +82,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: env.HOST,
     dataDir,
     databaseUrl: env.DATABASE_URL,
+    poolSize: env.DATABASE_POOL_SIZE,
     redisUrl: env.REDIS_URL,
     mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -27,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { accepted, gql, percentile } from './http.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
 const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 5_000);
@@ -39,24 +40,6 @@ const MB = 1024 * 1024;
 const configFor = (database: { databaseUrl?: string; dataDir: string }) =>
   loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' });
 
-// ───────────── HTTP ─────────────
-
-async function gql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown[] };
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data!;
-}
-
-function accepted<T extends { userErrors: unknown[] }>(payload: T, what: string): T {
-  if (payload.userErrors.length > 0) throw new Error(`${what}: ${JSON.stringify(payload.userErrors)}`);
-  return payload;
-}
-
 // ───────────── /proc ─────────────
 
 /** CPU seconds (user + system) a process has used. */
@@ -65,16 +48,23 @@ function cpuSeconds(pid: number | string): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ
 }
 
-/** CPU seconds used so far by the PostgreSQL backends serving `database` (their command line names it). */
-function postgresCpuSeconds(database: string): number {
-  let total = 0;
+/** CPU seconds used so far by each PostgreSQL backend serving `database` (its command line names it). */
+function postgresCpuSeconds(database: string): Map<string, number> {
+  const backends = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) total += cpuSeconds(pid);
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) backends.set(pid, cpuSeconds(pid));
     } catch {
       // the process ended meanwhile
     }
   }
+  return backends;
+}
+
+/** CPU the backends alive at the end used since `before` (a backend that ended meanwhile is not counted). */
+function postgresCpuSince(database: string, before: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of postgresCpuSeconds(database)) total += seconds - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -186,14 +176,12 @@ async function serve() {
 
 // ───────────── load ─────────────
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
 /** `clients` loops sharing one counter until `total` requests are done: rate, latencies, and the CPU the app and PostgreSQL used. */
 async function load(server: Server, database: string | undefined, clients: number, total: number, request: (client: number, index: number) => Promise<void>) {
   let next = 0;
   const latencies: number[] = [];
   const appCpu = cpuSeconds(server.pid);
-  const dbCpu = database ? postgresCpuSeconds(database) : 0;
+  const dbCpu = database ? postgresCpuSeconds(database) : new Map<string, number>();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: clients }, async (_, client) => {
@@ -206,7 +194,7 @@ async function load(server: Server, database: string | undefined, clients: numbe
   );
   const seconds = (performance.now() - started) / 1000;
   const appCpuUsed = cpuSeconds(server.pid) - appCpu;
-  const dbCpuUsed = database ? postgresCpuSeconds(database) - dbCpu : null;
+  const dbCpuUsed = database ? postgresCpuSince(database, dbCpu) : null;
   latencies.sort((a, b) => a - b);
   return {
     clients,

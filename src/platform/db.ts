@@ -1,11 +1,10 @@
 // The Prisma client on PGlite (embedded, default) or PostgreSQL (DATABASE_URL).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations } from './migrations.ts';
 
@@ -21,6 +20,8 @@ export interface DbTarget {
   loadDataDir?: Blob | File;
   /** PGlite location override, e.g. memory:// for throwaway databases */
   pgliteDataDir?: string;
+  /** PostgreSQL connections per instance */
+  poolSize?: number;
 }
 
 export interface Database {
@@ -34,12 +35,14 @@ export interface Database {
 export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
   if (target.databaseUrl) {
     // one pool we own, shared by the client and the migration engine, ended on close
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
     return { factory: new PrismaPg(pool), close: () => pool.end() };
   }
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
   // PGlite creates only the last folder of its path
   if (!target.pgliteDataDir) await mkdir(target.dataDir, { recursive: true });
+  // loaded only when used: the embedded engine costs ~50 MB that a Postgres deployment does not need
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
   const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
   await pglite.waitReady;
   return { factory: new PrismaPGlite(pglite), pglite, close: () => pglite.close() };
