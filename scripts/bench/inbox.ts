@@ -115,15 +115,39 @@ async function throwawayPostgres(url: string) {
 const INBOX = /* GraphQL */ `
   query Inbox($accountId: ID!, $first: Int!, $after: String) {
     inbox(accountId: $accountId, first: $first, after: $after) {
-      edges { node { contact { handle } lastMessage { text createdAt } state unread repliesLeft } }
-      pageInfo { endCursor }
+      edges {
+        node {
+          contact {
+            handle
+          }
+          lastMessage {
+            text
+            createdAt
+          }
+          state
+          unread
+          repliesLeft
+        }
+      }
+      pageInfo {
+        endCursor
+      }
     }
-  }`;
+  }
+`;
 
 const SEND = /* GraphQL */ `
   mutation Send($handle: String!, $text: String!) {
-    businessMessageSend(handle: $handle, input: { kind: TEXT, text: $text }) { message { id } userErrors { code } }
-  }`;
+    businessMessageSend(handle: $handle, input: { kind: TEXT, text: $text }) {
+      message {
+        id
+      }
+      userErrors {
+        code
+      }
+    }
+  }
+`;
 
 async function main() {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-bench-'));
@@ -180,9 +204,17 @@ async function main() {
       accepted(keywordReplyCreate, 'keywordReplyCreate');
     }
     const queue = await gql(reviewer, `{ reviewQueue(kind: AUTO_MESSAGE, first: 100) { edges { node { id } } } }`);
-    for (const edge of queue.reviewQueue.edges) accepted((await gql(reviewer, `mutation ($id: ID!) { reviewApprove(id: $id) { userErrors { code } } }`, { id: edge.node.id })).reviewApprove, 'reviewApprove');
+    for (const edge of queue.reviewQueue.edges)
+      accepted(
+        (await gql(reviewer, `mutation ($id: ID!) { reviewApprove(id: $id) { userErrors { code } } }`, { id: edge.node.id })).reviewApprove,
+        'reviewApprove',
+      );
     accepted(
-      (await gql(owner, `mutation ($a: ID!) { autoReplySettingsUpdate(accountId: $a, input: { keywordRepliesEnabled: true }) { userErrors { code } } }`, { a: accountId })).autoReplySettingsUpdate,
+      (
+        await gql(owner, `mutation ($a: ID!) { autoReplySettingsUpdate(accountId: $a, input: { keywordRepliesEnabled: true }) { userErrors { code } } }`, {
+          a: accountId,
+        })
+      ).autoReplySettingsUpdate,
       'autoReplySettingsUpdate',
     );
     const approvedRules = await db.autoMessage.count({ where: { kind: 'KEYWORD_REPLY', approvedAt: { not: null } } });
@@ -234,7 +266,10 @@ async function main() {
     }
     const seedSeconds = (performance.now() - seedStarted) / 1000;
 
+    const load = os.loadavg().map((n) => n.toFixed(1)).join(', ');
     log(`### ${engine}`);
+    log('');
+    log(`Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (load average ${load} after seeding), Node ${process.version}.`);
     log('');
     const seededMessages = await db.message.count();
     log(
@@ -250,7 +285,9 @@ async function main() {
     // drop them before measuring
     await new Promise((resolve) => setTimeout(resolve, 6000));
     for (let i = 0; i < 5; i++) await page(50); // warm up
-    log(`Inbox pages (\`inbox(accountId, first: N) { edges { node { contact { handle } lastMessage { text createdAt } state unread repliesLeft } } }\`), ${REQUESTS} sequential requests per size, then ${REQUESTS * 2} with ${CONCURRENCY} clients at once:`);
+    log(
+      `Inbox pages (\`inbox(accountId, first: N) { edges { node { contact { handle } lastMessage { text createdAt } state unread repliesLeft } } }\`), ${REQUESTS} sequential requests per size, then ${REQUESTS * 2} with ${CONCURRENCY} clients at once:`,
+    );
     log('');
     log('| first | SQL statements / request | p50 ms | p95 ms | requests/s (1 client) | requests/s (' + CONCURRENCY + ' clients) |');
     log('| ---: | ---: | ---: | ---: | ---: | ---: |');
@@ -275,7 +312,9 @@ async function main() {
       const own = Math.min(...perRequest);
       const others = perRequest.filter((n) => n !== own).length;
       counts.set(size, own);
-      log(`| ${size} | ${own}${others ? ` (${others} with a background statement)` : ''} | ${sequential.p50.toFixed(1)} | ${sequential.p95.toFixed(1)} | ${sequential.perSecond.toFixed(0)} | ${concurrent.perSecond.toFixed(0)} |`);
+      log(
+        `| ${size} | ${own}${others ? ` (${others} with a background statement)` : ''} | ${sequential.p50.toFixed(1)} | ${sequential.p95.toFixed(1)} | ${sequential.perSecond.toFixed(0)} | ${concurrent.perSecond.toFixed(0)} |`,
+      );
     }
     // a deeper page: page 2, after the first page's cursor
     const first = await page(50);
@@ -287,12 +326,26 @@ async function main() {
     log('');
     log('The statements of one request (first: 50), columns elided:');
     log('');
-    for (const sql of sample) log(`- \`${sql.replace(/^SELECT .*? FROM/, 'SELECT … FROM').replace(/\$\d+(,\$\d+)+/g, '…').replace(/`/g, "'")}\``);
+    for (const sql of sample)
+      log(
+        `- \`${sql
+          .replace(/^SELECT .*? FROM/, 'SELECT … FROM')
+          .replace(/\$\d+(,\$\d+)+/g, '…')
+          .replace(/`/g, "'")}\``,
+      );
     log('');
     const constant = new Set([...counts.values(), deep]).size === 1;
 
     // ── bursts of inbound messages: keyword rules on, then off ──
-    const texts = ['What is the price of the large box?', 'Do you deliver to Lyon?', '请问营业时间是几点？', 'Hello!', 'Is the shop open on Sunday?', 'Quel est le prix ?', 'Thanks a lot'];
+    const texts = [
+      'What is the price of the large box?',
+      'Do you deliver to Lyon?',
+      '请问营业时间是几点？',
+      'Hello!',
+      'Is the shop open on Sunday?',
+      'Quel est le prix ?',
+      'Thanks a lot',
+    ];
     const sentCount = () => db.message.count({ where: { autoMessageId: { not: null }, status: 'SENT' } });
     const inboundCount = () => db.message.count({ where: { direction: 'INBOUND' } });
     let failures = 0;
@@ -300,7 +353,9 @@ async function main() {
     async function burst(round: number) {
       const senders = await Promise.all(
         Array.from({ length: BURST }, (_, i) =>
-          i % 2 === 0 ? token(`bench|u${(round * BURST + i) % CONVERSATIONS}`, `bench_u${(round * BURST + i) % CONVERSATIONS}`) : token(`bench|new${round}_${i}`, `bench_new${round}_${i}`),
+          i % 2 === 0
+            ? token(`bench|u${(round * BURST + i) % CONVERSATIONS}`, `bench_u${(round * BURST + i) % CONVERSATIONS}`)
+            : token(`bench|new${round}_${i}`, `bench_new${round}_${i}`),
         ),
       );
       const [automatedBefore, inboundBefore, statementsBefore] = [await sentCount(), await inboundCount(), statements];
@@ -316,11 +371,17 @@ async function main() {
     }
     const withRules = await burst(0);
     accepted(
-      (await gql(owner, `mutation ($a: ID!) { autoReplySettingsUpdate(accountId: $a, input: { keywordRepliesEnabled: false }) { userErrors { code } } }`, { a: accountId })).autoReplySettingsUpdate,
+      (
+        await gql(owner, `mutation ($a: ID!) { autoReplySettingsUpdate(accountId: $a, input: { keywordRepliesEnabled: false }) { userErrors { code } } }`, {
+          a: accountId,
+        })
+      ).autoReplySettingsUpdate,
       'autoReplySettingsUpdate',
     );
     const withoutRules = await burst(1);
-    log(`Bursts of ${BURST.toLocaleString('en')} \`businessMessageSend\` from as many users (half with an existing conversation, half writing first), ${CONCURRENCY} at once:`);
+    log(
+      `Bursts of ${BURST.toLocaleString('en')} \`businessMessageSend\` from as many users (half with an existing conversation, half writing first), ${CONCURRENCY} at once:`,
+    );
     log('');
     log('| keyword rules | messages | refused | stored inbound | keyword replies sent | SQL statements / message | p50 ms | p95 ms | messages/s |');
     log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');

@@ -12,6 +12,16 @@ import { badInput, forbidden, unauthenticated } from './errors.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
+/** Prisma's "record not found" (P2025) becomes null. */
+async function nullIfMissing<T>(load: () => Promise<T> | T): Promise<T | null> {
+  try {
+    return await load();
+  } catch (error) {
+    if ((error as { code?: string })?.code === 'P2025' || (error as { name?: string })?.name === 'NotFoundError') return null;
+    throw error;
+  }
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface RoleScope {
@@ -72,7 +82,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    nodeQueryOptions: { nullable: true },
+    // an id that names nothing (deleted, never existed) resolves to null, not a server error
+    nodeQueryOptions: { nullable: true, resolve: (_root, args, _ctx, _info, resolveNode) => nullIfMissing(() => resolveNode(args.id)) },
     nodesQueryOptions: { nullable: { list: false, items: true } },
     // every object id is a UUID: refuse anything else as an invalid ID before it reaches a
     // query (Postgres would fail on it and the client would see an internal error)

@@ -7,20 +7,32 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { chatLinkUrl } from '../../src/modules/messaging/chat-link.ts';
-import { startApp, TEST_SECRET, type TestApp } from '../support/app.ts';
+import { TEST_SECRET, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId } from '../support/fixtures.ts';
 import { expectReadRefused, reviewer } from '../support/lead-forms.ts';
-import { dmTeam, sendDm, USER_ERRORS, type DmTeam } from '../support/messaging.ts';
+import { dmTeam, startWithDmTeam, sendDm, USER_ERRORS, type DmTeam } from '../support/messaging.ts';
 
 let t: TestApp;
 let team: DmTeam;
-beforeAll(async () => {
-  t = await startApp();
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam()));
 afterAll(() => t?.close());
 
-const CHAT_LINK = /* GraphQL */ `query ($id: ID!) { node(id: $id) { ... on BusinessAccount { chatLink { url prefill pendingPrefill prefillState qrSvg qrPng } } } }`;
+const CHAT_LINK = /* GraphQL */ `
+  query ($id: ID!) {
+    node(id: $id) {
+      ... on BusinessAccount {
+        chatLink {
+          url
+          prefill
+          pendingPrefill
+          prefillState
+          qrSvg
+          qrPng
+        }
+      }
+    }
+  }
+`;
 const SET_PREFILL = /* GraphQL */ `
   mutation ($accountId: ID!, $prefill: String) {
     chatLinkSetPrefill(accountId: $accountId, prefill: $prefill) { account { handle chatLink { url prefill pendingPrefill prefillState } } ${USER_ERRORS} }
@@ -29,7 +41,28 @@ const SET_PREFILL = /* GraphQL */ `
 const jsQR = jsqr.default;
 
 const QUEUE = /* GraphQL */ `
-  query { reviewQueue(kind: CHAT_LINK_PREFILL, first: 50) { edges { node { id kind snapshot account { handle } subject { __typename ... on BusinessAccount { id handle } } } } } }`;
+  query {
+    reviewQueue(kind: CHAT_LINK_PREFILL, first: 50) {
+      edges {
+        node {
+          id
+          kind
+          snapshot
+          account {
+            handle
+          }
+          subject {
+            __typename
+            ... on BusinessAccount {
+              id
+              handle
+            }
+          }
+        }
+      }
+    }
+  }
+`;
 
 async function chatLink(accountId: string, api = team.owner) {
   return (await api.request(CHAT_LINK, { id: accountId })).node.chatLink;
@@ -92,7 +125,9 @@ describe('the chat link', () => {
   it('builds on the configured base', () => {
     const config = loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET, CHAT_LINK_BASE: 'https://chat.example.com/' });
     expect(config.chatLinkBase).toBe('https://chat.example.com');
-    expect(chatLinkUrl(config.chatLinkBase, 'la.boulangerie', 'Bonjour & merci ?')).toBe('https://chat.example.com/la.boulangerie?text=Bonjour%20%26%20merci%20%3F');
+    expect(chatLinkUrl(config.chatLinkBase, 'la.boulangerie', 'Bonjour & merci ?')).toBe(
+      'https://chat.example.com/la.boulangerie?text=Bonjour%20%26%20merci%20%3F',
+    );
     expect(loadConfig({ NODE_ENV: 'test', AUTH_SECRET: TEST_SECRET }).chatLinkBase).toBe('https://tiktok.me');
   });
 
@@ -113,9 +148,18 @@ describe('the prefilled message', () => {
       account: { handle: team.shopHandle, chatLink: { url: base(), prefill: null, pendingPrefill: text, prefillState: 'REVIEWING' } },
       userErrors: [],
     });
-    expect(await t.db.chatLink.findUniqueOrThrow({ where: { accountId: localId(team.shop) } })).toMatchObject({ prefill: text, prefillState: 'REVIEWING', approvedPrefill: null });
+    expect(await t.db.chatLink.findUniqueOrThrow({ where: { accountId: localId(team.shop) } })).toMatchObject({
+      prefill: text,
+      prefillState: 'REVIEWING',
+      approvedPrefill: null,
+    });
     const item = await pendingItem(team.shop);
-    expect(item).toMatchObject({ kind: 'CHAT_LINK_PREFILL', snapshot: { prefill: text }, account: { handle: team.shopHandle }, subject: { __typename: 'BusinessAccount', handle: team.shopHandle } });
+    expect(item).toMatchObject({
+      kind: 'CHAT_LINK_PREFILL',
+      snapshot: { prefill: text },
+      account: { handle: team.shopHandle },
+      subject: { __typename: 'BusinessAccount', handle: team.shopHandle },
+    });
     expect(decodeQrPng((await chatLink(team.shop)).qrPng)).toBe(base());
 
     const approved = await reviewer(t).request(`mutation ($id: ID!) { reviewApprove(id: $id) { ${USER_ERRORS} } }`, { id: item.id });
@@ -136,7 +180,10 @@ describe('the prefilled message', () => {
     expect(item.snapshot).toEqual({ prefill: 'A new greeting' });
 
     const reasons = [{ area: 'CONTENT', message: 'Do not promise delivery times.' }];
-    const rejected = await reviewer(t).request(`mutation ($id: ID!, $reasons: [ReviewReasonInput!]!) { reviewReject(id: $id, reasons: $reasons) { ${USER_ERRORS} } }`, { id: item.id, reasons });
+    const rejected = await reviewer(t).request(
+      `mutation ($id: ID!, $reasons: [ReviewReasonInput!]!) { reviewReject(id: $id, reasons: $reasons) { ${USER_ERRORS} } }`,
+      { id: item.id, reasons },
+    );
     expect(rejected.reviewReject.userErrors).toEqual([]);
     expect(await chatLink(team.shop)).toMatchObject({ url: approved, pendingPrefill: 'A new greeting', prefillState: 'REJECTED' });
     expect(await pendingItem(team.shop)).toBeUndefined();
@@ -156,7 +203,11 @@ describe('the prefilled message', () => {
     const removed = await setPrefill(null);
     expect(removed.account.chatLink).toEqual({ url: base(), prefill: null, pendingPrefill: null, prefillState: 'NONE' });
     expect(await pendingItem(team.shop)).toBeUndefined();
-    expect(await t.db.chatLink.findUniqueOrThrow({ where: { accountId: localId(team.shop) } })).toMatchObject({ prefill: null, approvedPrefill: null, prefillState: 'NONE' });
+    expect(await t.db.chatLink.findUniqueOrThrow({ where: { accountId: localId(team.shop) } })).toMatchObject({
+      prefill: null,
+      approvedPrefill: null,
+      prefillState: 'NONE',
+    });
     expect(decodeQrPng((await chatLink(team.shop)).qrPng)).toBe(base());
   });
 

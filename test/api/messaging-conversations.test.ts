@@ -4,12 +4,12 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { createAccount, expectTopLevelError, expectUserErrors, localId } from '../support/fixtures.ts';
 import { userId } from '../support/leads.ts';
 import {
   conversationRow,
-  dmTeam,
+  startWithDmTeam,
   expectNoMessagingChange,
   hours,
   inboxContacts,
@@ -26,10 +26,7 @@ import {
 
 let t: TestApp;
 let team: DmTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-04-01T09:00:00.000Z' });
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam({ now: '2026-04-01T09:00:00.000Z' })));
 afterAll(() => t?.close());
 
 let accounts = 0;
@@ -67,7 +64,15 @@ describe('first contact', () => {
       acceptedAt: null,
       closedAt: null,
     });
-    expect(sent.message).toMatchObject({ direction: 'INBOUND', kind: 'TEXT', sender: { handle: 'ana' }, automated: false, status: 'SENT', mediaUrl: null, createdAt: at.toISOString() });
+    expect(sent.message).toMatchObject({
+      direction: 'INBOUND',
+      kind: 'TEXT',
+      sender: { handle: 'ana' },
+      automated: false,
+      status: 'SENT',
+      mediaUrl: null,
+      createdAt: at.toISOString(),
+    });
 
     const row = await conversationRow(t, sent.conversation.id);
     expect(row).toMatchObject({
@@ -84,7 +89,16 @@ describe('first contact', () => {
       lastMessageId: localId(sent.message.id),
     });
     expect(await messageRows(t, sent.conversation.id)).toMatchObject([
-      { id: localId(sent.message.id), direction: 'INBOUND', kind: 'TEXT', text: 'Bonjour 👋🏽, vous livrez à Lyon ?', senderId: await userId(t, 'ana'), status: 'SENT', mediaKey: null, createdAt: at },
+      {
+        id: localId(sent.message.id),
+        direction: 'INBOUND',
+        kind: 'TEXT',
+        text: 'Bonjour 👋🏽, vous livrez à Lyon ?',
+        senderId: await userId(t, 'ana'),
+        status: 'SENT',
+        mediaKey: null,
+        createdAt: at,
+      },
     ]);
     expect(await inboxContacts(team.owner, accountId)).toEqual(['ana']);
   });
@@ -211,8 +225,15 @@ describe('message requests', () => {
 describe('origins', () => {
   /** A live session of the account, started (the account made eligible by a platform admin); its global id. */
   async function runningLive(accountId: string): Promise<string> {
-    await t.as('pat', ['admin']).request(`mutation ($id: ID!) { businessAccountPlatformUpdate(id: $id, input: { followerCount: 5000, ownerAge: 30 }) { ${USER_ERRORS} } }`, { id: accountId });
-    const scheduled = await team.owner.request(`mutation ($a: ID!) { liveSessionSchedule(accountId: $a, input: { title: "Launch" }) { session { id } ${USER_ERRORS} } }`, { a: accountId });
+    await t
+      .as('pat', ['admin'])
+      .request(`mutation ($id: ID!) { businessAccountPlatformUpdate(id: $id, input: { followerCount: 5000, ownerAge: 30 }) { ${USER_ERRORS} } }`, {
+        id: accountId,
+      });
+    const scheduled = await team.owner.request(
+      `mutation ($a: ID!) { liveSessionSchedule(accountId: $a, input: { title: "Launch" }) { session { id } ${USER_ERRORS} } }`,
+      { a: accountId },
+    );
     const sessionId = scheduled.liveSessionSchedule.session.id;
     const started = await team.owner.request(`mutation ($id: ID!) { liveSessionStart(id: $id) { ${USER_ERRORS} } }`, { id: sessionId });
     expect(started.liveSessionStart.userErrors).toEqual([]);
@@ -266,7 +287,25 @@ describe('closed conversations', () => {
 });
 
 describe('myConversations', () => {
-  const MINE = /* GraphQL */ `{ myConversations(first: 20) { edges { node { id account { handle } lastMessage { text direction } state } } } }`;
+  const MINE = /* GraphQL */ `
+    {
+      myConversations(first: 20) {
+        edges {
+          node {
+            id
+            account {
+              handle
+            }
+            lastMessage {
+              text
+              direction
+            }
+            state
+          }
+        }
+      }
+    }
+  `;
 
   it('lists only the viewer’s own conversations, newest activity first, with the business’s replies', async () => {
     const a = await freshAccount();

@@ -8,13 +8,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendMessage } from '../../src/modules/messaging/service.ts';
 import { UserInputError } from '../../src/platform/errors.ts';
 import { integrationRestrictedRegions, mediaSendRestrictedRegions } from '../../src/platform/regions.ts';
-import { startApp, type TestApp } from '../support/app.ts';
-import { expectTopLevelError, expectUserErrors, gifFile, jpegFile, localId, oversizedPngFile, pngFile, textFile, videoFile, webpFile } from '../support/fixtures.ts';
+import type { TestApp } from '../support/app.ts';
+import {
+  expectTopLevelError,
+  expectUserErrors,
+  gifFile,
+  jpegFile,
+  localId,
+  oversizedPngFile,
+  pngFile,
+  textFile,
+  videoFile,
+  webpFile,
+} from '../support/fixtures.ts';
 import { createPost } from '../support/lead-forms.ts';
 import { userGlobalId, userId } from '../support/leads.ts';
 import {
   conversationRow,
   dmTeam,
+  startWithDmTeam,
   expectNoMessagingChange,
   messageRows,
   reply,
@@ -29,10 +41,7 @@ import {
 
 let t: TestApp;
 let team: DmTeam;
-beforeAll(async () => {
-  t = await startApp();
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam()));
 afterAll(() => t?.close());
 
 const MB = 1024 * 1024;
@@ -73,7 +82,10 @@ describe('inbound messages', () => {
     ];
     for (const [name, kind, bytes, code] of cases) {
       const refused = await expectNoMessagingChange(t, () => sendDmFile(t.as('media.fan'), team.shopHandle, kind, bytes));
-      expect(refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]), name).toEqual([[code, ['input', 'file']]]);
+      expect(
+        refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]),
+        name,
+      ).toEqual([[code, ['input', 'file']]]);
     }
     for (const kind of ['IMAGE', 'VIDEO'] as const) {
       const missing = await expectNoMessagingChange(t, () => sendDm(t.as('media.fan'), team.shopHandle, { kind }));
@@ -111,7 +123,9 @@ describe('inbound messages', () => {
     const sent = await sendDm(t.as('media.sharer'), team.shopHandle, { kind: 'SHARE_POST', postId: theirPost });
     expect(sent.userErrors).toEqual([]);
     expect(sent.message).toMatchObject({ kind: 'SHARE_POST', post: { id: theirPost } });
-    const unknown = await expectNoMessagingChange(t, () => sendDm(t.as('media.sharer'), team.shopHandle, { kind: 'SHARE_POST', postId: encodeGlobalID('Post', randomUUID()) }));
+    const unknown = await expectNoMessagingChange(t, () =>
+      sendDm(t.as('media.sharer'), team.shopHandle, { kind: 'SHARE_POST', postId: encodeGlobalID('Post', randomUUID()) }),
+    );
     expectUserErrors(unknown, ['NOT_FOUND', ['input', 'postId']]);
     const missing = await expectNoMessagingChange(t, () => sendDm(t.as('media.sharer'), team.shopHandle, { kind: 'SHARE_POST' }));
     expectUserErrors(missing, ['REQUIRED', ['input', 'postId']]);
@@ -150,7 +164,10 @@ describe('outbound messages', () => {
     ];
     for (const [name, kind, bytes, expected] of files) {
       const refused = await expectNoMessagingChange(t, () => replyFile(team.owner, conversation, kind, bytes));
-      expect(refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]), name).toEqual([expected]);
+      expect(
+        refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]),
+        name,
+      ).toEqual([expected]);
       expect(refused.message).toBeNull();
     }
     const sticker = await expectNoMessagingChange(t, () => reply(team.owner, conversation, { kind: 'STICKER' }));
@@ -169,7 +186,9 @@ describe('outbound messages', () => {
     expect(sent.message).toMatchObject({ kind: 'SHARE_POST', post: { id: own }, direction: 'OUTBOUND' });
     const notOwn = await expectNoMessagingChange(t, () => reply(team.owner, conversation, { kind: 'SHARE_POST', postId: sibling }));
     expectUserErrors(notOwn, ['NOT_OWN_POST', ['input', 'postId']]);
-    const unknown = await expectNoMessagingChange(t, () => reply(team.owner, conversation, { kind: 'SHARE_POST', postId: encodeGlobalID('Post', randomUUID()) }));
+    const unknown = await expectNoMessagingChange(t, () =>
+      reply(team.owner, conversation, { kind: 'SHARE_POST', postId: encodeGlobalID('Post', randomUUID()) }),
+    );
     expectUserErrors(unknown, ['NOT_FOUND', ['input', 'postId']]);
   });
 
@@ -194,7 +213,10 @@ describe('region rules', () => {
       const id = await startConversation(viewer, team.shopHandle);
       expect(await t.db.user.findFirstOrThrow({ where: { handle: `media.in.${region}` } })).toMatchObject({ region });
       const refused = await expectNoMessagingChange(t, () => replyFile(team.owner, id, 'IMAGE', pngFile(11)));
-      expect(refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]), region).toEqual(IMAGE_ERRORS('MEDIA_SEND_STRATEGY'));
+      expect(
+        refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field]),
+        region,
+      ).toEqual(IMAGE_ERRORS('MEDIA_SEND_STRATEGY'));
       expect(refused.userErrors[0].message).toContain(region);
       expect((await reply(team.owner, id, { kind: 'TEXT', text: 'Text is fine' })).userErrors).toEqual([]);
       expect((await reply(team.owner, id, { kind: 'SHARE_POST', postId: await createPost(team.owner, team.shop) })).userErrors).toEqual([]);
@@ -249,10 +271,13 @@ describe('region rules', () => {
 
   describe('integration access (service level)', () => {
     async function accountIn(region: string) {
-      await team.owner.request(`mutation ($id: ID!, $input: BusinessAccountUpdateInput!) { businessAccountUpdate(id: $id, input: $input) { ${USER_ERRORS} } }`, {
-        id: team.other,
-        input: { region },
-      });
+      await team.owner.request(
+        `mutation ($id: ID!, $input: BusinessAccountUpdateInput!) { businessAccountUpdate(id: $id, input: $input) { ${USER_ERRORS} } }`,
+        {
+          id: team.other,
+          input: { region },
+        },
+      );
       return startConversation(t.as(`media.int.${region}`), team.otherHandle);
     }
     const send = async (conversation: string, channel: 'APP' | 'INTEGRATION') =>

@@ -3,12 +3,12 @@
 // cannot exceed it); refusals say why and until when. Also outbound text rules, replies that
 // accept requests, and closed conversations.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { createAccount, expectUserErrors, pngFile } from '../support/fixtures.ts';
 import {
   CONVERSATION,
   conversationRow,
-  dmTeam,
+  startWithDmTeam,
   expectNoMessagingChange,
   hours,
   inboxContacts,
@@ -24,10 +24,7 @@ import {
 
 let t: TestApp;
 let team: DmTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-05-04T08:00:00.000Z' });
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam({ now: '2026-05-04T08:00:00.000Z' })));
 afterAll(() => t?.close());
 
 let viewers = 0;
@@ -46,7 +43,11 @@ describe('the quota of 10 messages per window', () => {
     for (let sent = 1; sent <= 10; sent++) {
       t.clock.advance(60_000);
       const payload = await replyText(team.as(sent % 2 ? 'agent' : 'admin'), id, `Reply ${sent}`);
-      expect(payload.conversation).toMatchObject({ repliesLeft: 10 - sent, replyWindowEndsAt: ends, lastMessage: { text: `Reply ${sent}`, direction: 'OUTBOUND' } });
+      expect(payload.conversation).toMatchObject({
+        repliesLeft: 10 - sent,
+        replyWindowEndsAt: ends,
+        lastMessage: { text: `Reply ${sent}`, direction: 'OUTBOUND' },
+      });
     }
     const refused = await expectNoMessagingChange(t, () => reply(team.owner, id, { kind: 'TEXT', text: 'One too many' }));
     expect(codes(refused)).toEqual([['WINDOW_QUOTA_EXCEEDED', ['id']]]);
@@ -131,7 +132,14 @@ describe('outbound text', () => {
     expect((await conversationRow(t, id)).unread).toBe(true);
     t.clock.advance(1000);
     const sent = await replyText(team.as('agent'), id, 'We deliver on Saturdays.');
-    expect(sent.message).toMatchObject({ direction: 'OUTBOUND', kind: 'TEXT', sender: { handle: team.handle('agent') }, automated: false, status: 'SENT', createdAt: t.clock.now().toISOString() });
+    expect(sent.message).toMatchObject({
+      direction: 'OUTBOUND',
+      kind: 'TEXT',
+      sender: { handle: team.handle('agent') },
+      automated: false,
+      status: 'SENT',
+      createdAt: t.clock.now().toISOString(),
+    });
     expect(sent.conversation).toMatchObject({ unread: false, lastMessage: { id: sent.message.id }, lastMessageAt: t.clock.now().toISOString() });
     const { node } = await t.as(viewer).request(CONVERSATION, { id });
     expect(node.messages.edges.map((e: { node: { text: string; direction: string } }) => [e.node.direction, e.node.text])).toEqual([

@@ -6,13 +6,14 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendAutomated } from '../../src/modules/messaging/service.ts';
 import { PendingEvents } from '../../src/platform/events.ts';
-import { onPostgres, onRedis, startApp, type TestApp } from '../support/app.ts';
+import { onPostgres, onRedis, type TestApp } from '../support/app.ts';
 import { subscribe, type Api } from '../support/client.ts';
 import { localId } from '../support/fixtures.ts';
 import {
   CONVERSATION,
   conversationRow,
   dmTeam,
+  startWithDmTeam,
   reply,
   replyText,
   sendDm,
@@ -24,10 +25,7 @@ import {
 let t: TestApp;
 let team: DmTeam;
 const clients: { dispose(): unknown }[] = [];
-beforeAll(async () => {
-  t = await startApp();
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam()));
 afterAll(async () => {
   for (const client of clients) await client.dispose();
   await t?.close();
@@ -35,12 +33,40 @@ afterAll(async () => {
 
 const INBOX_EVENTS = /* GraphQL */ `
   subscription ($accountId: ID!) {
-    inboxEvents(accountId: $accountId) { type conversation { id state unread starred contact { handle } } message { direction text } }
-  }`;
+    inboxEvents(accountId: $accountId) {
+      type
+      conversation {
+        id
+        state
+        unread
+        starred
+        contact {
+          handle
+        }
+      }
+      message {
+        direction
+        text
+      }
+    }
+  }
+`;
 const CONVERSATION_EVENTS = /* GraphQL */ `
   subscription ($id: ID!) {
-    conversationEvents(id: $id) { type conversation { id state } message { direction text status } }
-  }`;
+    conversationEvents(id: $id) {
+      type
+      conversation {
+        id
+        state
+      }
+      message {
+        direction
+        text
+        status
+      }
+    }
+  }
+`;
 
 /** A subscription over a fresh graphql-ws client, given a moment to reach the server. */
 async function listen(api: Api, document: string, variables: Record<string, unknown>) {
@@ -64,12 +90,24 @@ describe('inboxEvents', () => {
     const stream = await listen(team.as('agent'), INBOX_EVENTS, { accountId: team.shop });
     const id = await startConversation(t.as('sub.user'), team.shopHandle, 'Is it open today?');
     expect((await stream.next()).data).toEqual({
-      inboxEvents: { type: 'MESSAGE_RECEIVED', conversation: { id, state: 'OPEN', unread: true, starred: false, contact: { handle: 'sub.user' } }, message: { direction: 'INBOUND', text: 'Is it open today?' } },
+      inboxEvents: {
+        type: 'MESSAGE_RECEIVED',
+        conversation: { id, state: 'OPEN', unread: true, starred: false, contact: { handle: 'sub.user' } },
+        message: { direction: 'INBOUND', text: 'Is it open today?' },
+      },
     });
     await replyText(team.owner, id, 'Until 7 pm');
-    expect((await stream.next()).data?.inboxEvents).toMatchObject({ type: 'MESSAGE_SENT', conversation: { id, unread: false }, message: { direction: 'OUTBOUND', text: 'Until 7 pm' } });
+    expect((await stream.next()).data?.inboxEvents).toMatchObject({
+      type: 'MESSAGE_SENT',
+      conversation: { id, unread: false },
+      message: { direction: 'OUTBOUND', text: 'Until 7 pm' },
+    });
     await workflow(team.owner, 'conversationStar', id, { starred: true });
-    expect((await stream.next()).data?.inboxEvents).toEqual({ type: 'CONVERSATION_CHANGED', conversation: expect.objectContaining({ id, starred: true }), message: null });
+    expect((await stream.next()).data?.inboxEvents).toEqual({
+      type: 'CONVERSATION_CHANGED',
+      conversation: expect.objectContaining({ id, starred: true }),
+      message: null,
+    });
     await workflow(team.owner, 'conversationClose', id);
     expect((await stream.next()).data?.inboxEvents).toMatchObject({ type: 'CONVERSATION_CHANGED', conversation: { id, state: 'CLOSED' }, message: null });
     // a refused send publishes nothing
@@ -91,7 +129,8 @@ describe('inboxEvents', () => {
     expect((await analyst.next()).data?.inboxEvents.type).toBe('MESSAGE_RECEIVED');
 
     const outsiders = await dmTeam(t, 'subout');
-    for (const api of [team.as('limited'), outsiders.owner, t.as('sub.user')]) await expectRefusedSubscription(api, INBOX_EVENTS, { accountId: team.shop }, 'FORBIDDEN');
+    for (const api of [team.as('limited'), outsiders.owner, t.as('sub.user')])
+      await expectRefusedSubscription(api, INBOX_EVENTS, { accountId: team.shop }, 'FORBIDDEN');
     await expectRefusedSubscription(t.anonymous(), INBOX_EVENTS, { accountId: team.shop }, 'UNAUTHENTICATED');
   });
 });
@@ -101,7 +140,13 @@ describe('conversationEvents', () => {
     const id = await startConversation(t.as('sub.client'), team.otherHandle, 'Hello');
     const stream = await listen(t.as('sub.client'), CONVERSATION_EVENTS, { id });
     await replyText(team.as('limited'), id, 'Hello from the team');
-    expect((await stream.next()).data).toEqual({ conversationEvents: { type: 'MESSAGE', conversation: { id, state: 'OPEN' }, message: { direction: 'OUTBOUND', text: 'Hello from the team', status: 'SENT' } } });
+    expect((await stream.next()).data).toEqual({
+      conversationEvents: {
+        type: 'MESSAGE',
+        conversation: { id, state: 'OPEN' },
+        message: { direction: 'OUTBOUND', text: 'Hello from the team', status: 'SENT' },
+      },
+    });
     await workflow(team.owner, 'conversationStar', id, { starred: true });
     await workflow(team.owner, 'conversationMarkUnread', id);
     expect(await stream.quiet()).toBe(true);
@@ -109,7 +154,11 @@ describe('conversationEvents', () => {
     expect((await stream.next()).data?.conversationEvents).toEqual({ type: 'CONVERSATION_CHANGED', conversation: { id, state: 'CLOSED' }, message: null });
     // the user's own message reopens it: the stream shows the message
     await sendDm(t.as('sub.client'), team.otherHandle, { kind: 'TEXT', text: 'Back again' });
-    expect((await stream.next()).data?.conversationEvents).toMatchObject({ type: 'MESSAGE', conversation: { state: 'OPEN' }, message: { direction: 'INBOUND', text: 'Back again' } });
+    expect((await stream.next()).data?.conversationEvents).toMatchObject({
+      type: 'MESSAGE',
+      conversation: { state: 'OPEN' },
+      message: { direction: 'INBOUND', text: 'Back again' },
+    });
   });
 
   it('is refused to other users and teams, and open to the account’s team', async () => {
@@ -152,7 +201,9 @@ describe('conversationEvents', () => {
 
     const seenByTeam = (await team.owner.request(CONVERSATION, { id })).node;
     expect(seenByTeam.lastMessage.text).toBe('Hi');
-    expect(seenByTeam.messages.edges.map((e: { node: { text: string; status: string; automated: boolean } }) => [e.node.text, e.node.status, e.node.automated])).toEqual([
+    expect(
+      seenByTeam.messages.edges.map((e: { node: { text: string; status: string; automated: boolean } }) => [e.node.text, e.node.status, e.node.automated]),
+    ).toEqual([
       ['Automatic answer', 'SUPPRESSED', true],
       ['Hi', 'SENT', false],
     ]);

@@ -5,7 +5,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import type { Api } from '../support/client.ts';
 import { expectTopLevelError, expectUserErrors } from '../support/fixtures.ts';
 import { expectReadRefused } from '../support/lead-forms.ts';
@@ -14,6 +14,7 @@ import {
   CONVERSATION,
   conversationRow,
   dmTeam,
+  startWithDmTeam,
   expectNoMessagingChange,
   INBOX,
   inbox,
@@ -30,10 +31,7 @@ import {
 
 let t: TestApp;
 let team: DmTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-06-01T08:00:00.000Z' });
-  team = await dmTeam(t);
-});
+beforeAll(async () => ({ t, team } = await startWithDmTeam({ now: '2026-06-01T08:00:00.000Z' })));
 afterAll(() => t?.close());
 
 /** Each workflow mutation with valid extra arguments. */
@@ -210,7 +208,10 @@ describe('permissions', () => {
     }
     expectReadRefused(await t.as('perm.snoop').raw(CONVERSATION, { id: shopConversation }), 'FORBIDDEN');
     const message = (await conversationRow(t, shopConversation)).lastMessageId!;
-    expectReadRefused(await t.as('perm.snoop').raw(`query ($id: ID!) { node(id: $id) { ... on Message { text } } }`, { id: encodeGlobalID('Message', message) }), 'FORBIDDEN');
+    expectReadRefused(
+      await t.as('perm.snoop').raw(`query ($id: ID!) { node(id: $id) { ... on Message { text } } }`, { id: encodeGlobalID('Message', message) }),
+      'FORBIDDEN',
+    );
     expectReadRefused(await t.as('perm.user').raw(INBOX, { accountId: team.shop }), 'FORBIDDEN');
     await expectEveryMutationRefused(t.as('perm.user'), shopConversation, 'FORBIDDEN');
   });
@@ -226,7 +227,10 @@ describe('permissions', () => {
     const unknown = encodeGlobalID('Conversation', randomUUID());
     expectTopLevelError(await expectNoMessagingChange(t, () => team.owner.raw(REPLY, { id: unknown, input: { kind: 'TEXT', text: 'Hello?' } })), 'FORBIDDEN');
     expect(await team.owner.raw(CONVERSATION, { id: unknown })).toEqual({ status: 200, data: { node: null } });
-    expect(await team.owner.raw(`query ($id: ID!) { node(id: $id) { id } }`, { id: encodeGlobalID('Message', randomUUID()) })).toEqual({ status: 200, data: { node: null } });
+    expect(await team.owner.raw(`query ($id: ID!) { node(id: $id) { id } }`, { id: encodeGlobalID('Message', randomUUID()) })).toEqual({
+      status: 200,
+      data: { node: null },
+    });
   });
 
   it('a team member writing to their own account is a user like any other', async () => {

@@ -2,17 +2,17 @@
 // agent limited to one account), viewers writing to its accounts, team replies, and
 // everything the messaging module stores.
 import { expect } from 'vitest';
-import type { TestApp } from './app.ts';
+import { startApp, type TestApp } from './app.ts';
 import type { Api } from './client.ts';
 import { createTeam, localId, mediaFiles, type Team } from './fixtures.ts';
 
 export const USER_ERRORS = /* GraphQL */ `userErrors { code field message }`;
-export const CONVERSATION_FIELDS = /* GraphQL */ `
+const CONVERSATION_FIELDS = /* GraphQL */ `
   id state origin liveSessionId contact { handle } account { handle }
   lastMessage { id direction kind text } lastMessageAt replyWindowEndsAt repliesLeft acceptedAt closedAt`;
 /** fields only the account's team may read */
-export const TEAM_FIELDS = /* GraphQL */ `unread starred assignee { handle }`;
-export const MESSAGE_FIELDS = /* GraphQL */ `id direction kind text mediaUrl stickerId post { id } sender { handle } automated status liveSessionId createdAt`;
+const TEAM_FIELDS = /* GraphQL */ `unread starred assignee { handle }`;
+const MESSAGE_FIELDS = /* GraphQL */ `id direction kind text mediaUrl stickerId post { id } sender { handle } automated status liveSessionId createdAt`;
 
 export const MESSAGE_SEND = /* GraphQL */ `
   mutation BusinessMessageSend($handle: String!, $input: InboundMessageInput!, $context: MessageSendContext) {
@@ -109,18 +109,27 @@ export async function dmTeam(t: TestApp, prefix = `dm${++teams}`): Promise<DmTea
   };
 }
 
+/** A fresh app (optionally at a set time) with a DM team on it; close `t` in afterAll. */
+export async function startWithDmTeam(options: { now?: string } = {}): Promise<{ t: TestApp; team: DmTeam }> {
+  const t = await startApp(options);
+  return { t, team: await dmTeam(t) };
+}
+
 /** Sets who may message an account (as its owner). */
 export async function setWhoCanMessage(team: DmTeam, accountId: string, whoCanMessage: 'EVERYONE' | 'FOLLOWERS' | 'NO_ONE'): Promise<void> {
-  const { businessAccountUpdate } = await team.owner.request(`mutation ($id: ID!, $input: BusinessAccountUpdateInput!) { businessAccountUpdate(id: $id, input: $input) { ${USER_ERRORS} } }`, {
-    id: accountId,
-    input: { whoCanMessage },
-  });
+  const { businessAccountUpdate } = await team.owner.request(
+    `mutation ($id: ID!, $input: BusinessAccountUpdateInput!) { businessAccountUpdate(id: $id, input: $input) { ${USER_ERRORS} } }`,
+    {
+      id: accountId,
+      input: { whoCanMessage },
+    },
+  );
   expect(businessAccountUpdate.userErrors).toEqual([]);
 }
 
 // ───────────── sending ─────────────
 
-export interface InboundInput {
+interface InboundInput {
   kind: 'TEXT' | 'IMAGE' | 'VIDEO' | 'STICKER' | 'SHARE_POST';
   text?: string | null;
   stickerId?: string | null;
@@ -140,7 +149,11 @@ export async function startConversation(api: Api, accountHandle: string, text = 
 }
 
 /** A team member's conversationMessageSend payload (refusals included). */
-export async function reply(api: Api, conversationId: string, input: { kind: 'TEXT' | 'IMAGE' | 'VIDEO' | 'STICKER' | 'SHARE_POST'; text?: string; postId?: string }) {
+export async function reply(
+  api: Api,
+  conversationId: string,
+  input: { kind: 'TEXT' | 'IMAGE' | 'VIDEO' | 'STICKER' | 'SHARE_POST'; text?: string; postId?: string },
+) {
   return (await api.request(REPLY, { id: conversationId, input })).conversationMessageSend;
 }
 
@@ -158,7 +171,13 @@ export async function sendDmFile(api: Api, accountHandle: string, kind: InboundI
 }
 
 /** conversationMessageSend with a media file, as a GraphQL multipart request. */
-export async function replyFile(api: Api, conversationId: string, kind: InboundInput['kind'], bytes: Uint8Array, extra: { text?: string; postId?: string } = {}) {
+export async function replyFile(
+  api: Api,
+  conversationId: string,
+  kind: InboundInput['kind'],
+  bytes: Uint8Array,
+  extra: { text?: string; postId?: string } = {},
+) {
   const response = await api.upload(REPLY, { id: conversationId, input: { kind, file: null, ...extra } }, { 'input.file': { bytes } });
   expect(response.errors).toBeUndefined();
   return response.data!.conversationMessageSend;
