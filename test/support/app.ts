@@ -52,7 +52,17 @@ async function createDatabase(): Promise<Omit<Shared, 'mediaDir' | 'dataDir'> & 
       async drop() {
         const client = new pg.Client({ connectionString: adminUrl(baseUrl) });
         await client.connect();
-        await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+        // wait for the app's pool to finish closing: forcing the drop would kill connections
+        // still saying goodbye, which surfaces as an unhandled error in their client
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await client.query(`DROP DATABASE IF EXISTS "${name}"${attempt >= 50 ? ' WITH (FORCE)' : ''}`);
+            break;
+          } catch (error) {
+            if ((error as { code?: string }).code !== '55006' || attempt >= 50) throw error;
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        }
         await client.end();
       },
     };
