@@ -24,9 +24,16 @@ export const byAccountIdArg = (args: { accountId: { id: string } }) => args.acco
  * The check reads fresh membership (no per-operation cache) and ends the stream if revoked.
  */
 export function whileMember<T>(ctx: Context, accountId: string, roles: readonly MemberRole[], source: AsyncIterable<T>): AsyncIterableIterator<T> {
+  // at most one check a second: a busy live console must not pay three queries per event
+  let checkedAt = 0;
   return relay(source, {
     beforeEach: async () => {
+      if (Date.now() - checkedAt < MEMBERSHIP_RECHECK_MS) return;
       if (!(await createAccess(ctx.db, ctx.viewer).hasAccountRole(accountId, roles))) throw forbidden('Your access to this account has ended.');
+      checkedAt = Date.now();
     },
   });
 }
+
+/** How stale a subscriber's membership may be before it is read again. */
+export const MEMBERSHIP_RECHECK_MS = 1000;

@@ -1,18 +1,17 @@
 // Live entries: the GET_LEADS entry (one approved lead form with its switch on) or up to six
 // BUSINESS entries; added hidden, previewed, shown, hidden and removed before and during the
 // live. Each change is an ENTRY_CHANGED event; viewers' rooms follow what is visible.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { localId } from '../support/fixtures.ts';
 import { createForm } from '../support/lead-forms.ts';
 import { approvedLeadForm } from '../support/leads.ts';
 import {
   addEntry,
-  closeStreams,
   endLive,
   expectRefused,
   liveApi,
-  liveTeam,
+  liveSuite,
   scheduleLive,
   setGetLeads,
   setVisible,
@@ -26,18 +25,31 @@ import {
 let t: TestApp;
 let team: LiveTeam;
 let form: string;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-  form = await approvedLeadForm(t, team.handle('owner'), team.shop, { name: 'Book a tasting', questions: ['NAME', 'PHONE'] });
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite(async (app, liveTeam) => {
+  [t, team] = [app, liveTeam];
+  form = await approvedLeadForm(app, team.handle('owner'), team.shop, { name: 'Book a tasting', questions: ['NAME', 'PHONE'] });
 });
 
 const ENTRY_PREVIEW = /* GraphQL */ `
-  query ($id: ID!) { node(id: $id) { ... on LiveEntry { id type preview { id name introduction callToAction questions { question label } } } } }`;
+  query ($id: ID!) {
+    node(id: $id) {
+      ... on LiveEntry {
+        id
+        type
+        preview {
+          id
+          name
+          introduction
+          callToAction
+          questions {
+            question
+            label
+          }
+        }
+      }
+    }
+  }
+`;
 
 describe('BUSINESS entries', () => {
   it('are added hidden, then shown, hidden and removed; the host sees every change, viewers what is visible', async () => {
@@ -55,7 +67,20 @@ describe('BUSINESS entries', () => {
       { function: 'PHONE', label: 'Call us', target: '+33 1 23 45 67 89', visible: false, position: 3 },
     ]);
     expect(await host.take(3)).toMatchObject([
-      { seq: 2, type: 'ENTRY_CHANGED', entry: { entryId: page.id, change: 'ADDED', type: 'BUSINESS', function: 'BUSINESS_PAGE', label: 'Our page', target: null, formName: null, visible: false } },
+      {
+        seq: 2,
+        type: 'ENTRY_CHANGED',
+        entry: {
+          entryId: page.id,
+          change: 'ADDED',
+          type: 'BUSINESS',
+          function: 'BUSINESS_PAGE',
+          label: 'Our page',
+          target: null,
+          formName: null,
+          visible: false,
+        },
+      },
       { seq: 3, entry: { entryId: site.id, change: 'ADDED', label: 'Shop online' } },
       { seq: 4, entry: { entryId: phone.id, change: 'ADDED' } },
     ]);
@@ -65,7 +90,16 @@ describe('BUSINESS entries', () => {
     expect(await setVisible(team.owner, site.id, true)).toMatchObject({ id: site.id, visible: true });
     expect(await host.value()).toMatchObject({ seq: 5, entry: { entryId: site.id, change: 'SHOWN', visible: true } });
     expect((await room.value()).entries).toEqual([
-      { id: site.id, type: 'BUSINESS', function: 'WEBSITE', label: 'Shop online', target: 'https://shop.example.com', leadFormId: null, leadFormName: null, callToAction: null },
+      {
+        id: site.id,
+        type: 'BUSINESS',
+        function: 'WEBSITE',
+        label: 'Shop online',
+        target: 'https://shop.example.com',
+        leadFormId: null,
+        leadFormName: null,
+        callToAction: null,
+      },
     ]);
     await setVisible(team.owner, page.id, true);
     expect((await room.value()).entries.map((e) => e.id)).toEqual([page.id, site.id]); // in position order
@@ -111,7 +145,13 @@ describe('BUSINESS entries', () => {
     await expectRefused(t, team.shop, add({ function: 'PHONE', target: 'call me' }), ['PHONE_INVALID', ['input', 'target']]);
     await expectRefused(t, team.shop, add({ function: 'BUSINESS_PAGE', target: 'https://example.com' }), ['INVALID', ['input', 'target']]);
     await expectRefused(t, team.shop, add({ function: 'DIRECT_MESSAGE', leadFormId: form }), ['INVALID', ['input', 'leadFormId']]);
-    await expectRefused(t, team.shop, add({ function: 'PHONE', label: 'x'.repeat(21), target: '12' }), ['TOO_LONG', ['input', 'label']], ['PHONE_INVALID', ['input', 'target']]);
+    await expectRefused(
+      t,
+      team.shop,
+      add({ function: 'PHONE', label: 'x'.repeat(21), target: '12' }),
+      ['TOO_LONG', ['input', 'label']],
+      ['PHONE_INVALID', ['input', 'target']],
+    );
     // 20 characters (emoji count as one) are fine; six entries are the most
     for (let i = 0; i < 6; i++) await addEntry(team.owner, id, { type: 'BUSINESS', function: 'BUSINESS_PAGE', label: '🥐'.repeat(20) });
     await expectRefused(t, team.shop, add({ function: 'BUSINESS_PAGE' }), ['LIMIT_REACHED', ['input', 'type']]);
@@ -126,7 +166,14 @@ describe('the GET_LEADS entry', () => {
     const room = watchRoom(t.as('lead.viewer'), id);
     await room.value();
     const entry = await addEntry(team.owner, id, { type: 'GET_LEADS', leadFormId: form });
-    expect(entry).toMatchObject({ type: 'GET_LEADS', function: null, label: null, target: null, visible: false, leadForm: { id: form, name: 'Book a tasting' } });
+    expect(entry).toMatchObject({
+      type: 'GET_LEADS',
+      function: null,
+      label: null,
+      target: null,
+      visible: false,
+      leadForm: { id: form, name: 'Book a tasting' },
+    });
     const { node } = await team.as('analyst').request(ENTRY_PREVIEW, { id: entry.id });
     expect(node.preview).toEqual({
       id: form,
@@ -140,7 +187,16 @@ describe('the GET_LEADS entry', () => {
     });
     await setVisible(team.owner, entry.id, true);
     expect((await room.value()).entries).toEqual([
-      { id: entry.id, type: 'GET_LEADS', function: null, label: null, target: null, leadFormId: form, leadFormName: 'Book a tasting', callToAction: 'CONTACT_US' },
+      {
+        id: entry.id,
+        type: 'GET_LEADS',
+        function: null,
+        label: null,
+        target: null,
+        leadFormId: form,
+        leadFormName: 'Book a tasting',
+        callToAction: 'CONTACT_US',
+      },
     ]);
     expect(await host.take(2)).toMatchObject([
       { type: 'ENTRY_CHANGED', entry: { entryId: entry.id, change: 'ADDED', type: 'GET_LEADS', formName: 'Book a tasting', visible: false } },
@@ -157,10 +213,19 @@ describe('the GET_LEADS entry', () => {
     const id = await startLive(team.owner, team.shop);
     const add = (input: Record<string, unknown>) => () => liveApi(team.owner).addEntry(id, input);
     await expectRefused(t, team.shop, add({ type: 'GET_LEADS' }), ['REQUIRED', ['input', 'leadFormId']]);
-    await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: draft }), ['LEAD_FORM_NOT_APPROVED', ['input', 'leadFormId']], ['GET_LEADS_OFF', ['input', 'leadFormId']]);
+    await expectRefused(
+      t,
+      team.shop,
+      add({ type: 'GET_LEADS', leadFormId: draft }),
+      ['LEAD_FORM_NOT_APPROVED', ['input', 'leadFormId']],
+      ['GET_LEADS_OFF', ['input', 'leadFormId']],
+    );
     await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: off }), ['GET_LEADS_OFF', ['input', 'leadFormId']]);
     await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: foreign }), ['NOT_FOUND', ['input', 'leadFormId']]);
-    await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: form, function: 'WEBSITE', target: 'https://example.com' }), ['INVALID', ['input', 'function']]);
+    await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: form, function: 'WEBSITE', target: 'https://example.com' }), [
+      'INVALID',
+      ['input', 'function'],
+    ]);
 
     const entry = await addEntry(team.owner, id, { type: 'GET_LEADS', leadFormId: form });
     await expectRefused(t, team.shop, add({ type: 'GET_LEADS', leadFormId: form }), ['LIMIT_REACHED', ['input', 'type']]);

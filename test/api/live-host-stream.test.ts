@@ -2,17 +2,16 @@
 // with gap-free per-session numbers, under concurrent producers; a console resuming with the
 // last seq it saw gets exactly what it missed, then the live events. STATS at most once a
 // second (app clock); LIVE_ENDED ends the stream.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { approvedLeadForm } from '../support/leads.ts';
 import {
   addEntry,
-  closeStreams,
   endLive,
   liveApi,
   liveDm,
   liveLead,
-  liveTeam,
+  liveSuite,
   sessionRow,
   setVisible,
   startLive,
@@ -26,14 +25,9 @@ import {
 let t: TestApp;
 let team: LiveTeam;
 let form: string;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-  form = await approvedLeadForm(t, team.handle('owner'), team.shop);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite(async (app, liveTeam) => {
+  [t, team] = [app, liveTeam];
+  form = await approvedLeadForm(app, team.handle('owner'), team.shop);
 });
 
 const seqs = (events: LiveEvent[]) => events.map((e) => e.seq);
@@ -43,7 +37,10 @@ const lastSeq = async (id: string) => (await sessionRow(t, id)).lastSeq;
 describe('ordering and replay', () => {
   it('delivers the events of concurrent producers once each, in sequence order, live and replayed', { timeout: 120_000 }, async () => {
     const id = await startLive(team.owner, team.shop);
-    const entries = [await addEntry(team.owner, id, { type: 'BUSINESS', function: 'BUSINESS_PAGE' }), await addEntry(team.owner, id, { type: 'BUSINESS', function: 'DIRECT_MESSAGE' })];
+    const entries = [
+      await addEntry(team.owner, id, { type: 'BUSINESS', function: 'BUSINESS_PAGE' }),
+      await addEntry(team.owner, id, { type: 'BUSINESS', function: 'DIRECT_MESSAGE' }),
+    ];
     const host = watchHost(team.owner, id, 0);
     expect(seqs(await host.take(3))).toEqual([1, 2, 3]);
 
@@ -60,7 +57,9 @@ describe('ordering and replay', () => {
       for (const visible of [true, false, true]) await setVisible(team.as('agent'), entry.id, visible);
     });
     const refused = range(1, 3).map(async () =>
-      expect((await liveApi(team.owner).addEntry(id, { type: 'BUSINESS', function: 'WEBSITE', target: 'nope' })).userErrors).toMatchObject([{ code: 'URL_INVALID' }]),
+      expect((await liveApi(team.owner).addEntry(id, { type: 'BUSINESS', function: 'WEBSITE', target: 'nope' })).userErrors).toMatchObject([
+        { code: 'URL_INVALID' },
+      ]),
     );
     const late = watchHost(team.as('analyst'), id, 3);
     await Promise.all([...dms, ...leads, ...toggles, ...refused]);
@@ -72,8 +71,14 @@ describe('ordering and replay', () => {
     expect(seqs(live)).toEqual(range(4, n));
     expect(live.map((e) => e.type)).toEqual(all.slice(3).map((e) => e.type));
     // each viewer's messages in the order they were sent, all 30 once
-    for (const viewer of viewers) expect(live.filter((e) => e.viewerMessage?.viewerHandle === viewer).map((e) => e.viewerMessage!.text)).toEqual(sentBy.get(viewer));
-    expect(live.filter((e) => e.type === 'LEAD_SUBMITTED').map((e) => e.lead!.viewerHandle).sort()).toEqual(range(1, 4).map((i) => `burst.lead${i}`));
+    for (const viewer of viewers)
+      expect(live.filter((e) => e.viewerMessage?.viewerHandle === viewer).map((e) => e.viewerMessage!.text)).toEqual(sentBy.get(viewer));
+    expect(
+      live
+        .filter((e) => e.type === 'LEAD_SUBMITTED')
+        .map((e) => e.lead!.viewerHandle)
+        .sort(),
+    ).toEqual(range(1, 4).map((i) => `burst.lead${i}`));
     for (const entry of entries) expect(live.filter((e) => e.entry?.entryId === entry.id).map((e) => e.entry!.change)).toEqual(['SHOWN', 'HIDDEN', 'SHOWN']);
 
     // the console that joined mid-burst: exactly 4..n, the same events
@@ -105,7 +110,7 @@ describe('ordering and replay', () => {
     expect(first!.seq).toBeGreaterThan(before);
     expect(first!.viewerMessage!.text).toMatch(/^after /);
     await liveDm(t.as('next.viewer'), team.shopHandle, id, 'last');
-    expect(await host.until((e) => e.viewerMessage?.text === 'last')).toEqual(expect.arrayContaining([expect.objectContaining({ seq: (await lastSeq(id)) })]));
+    expect(await host.until((e) => e.viewerMessage?.text === 'last')).toEqual(expect.arrayContaining([expect.objectContaining({ seq: await lastSeq(id) })]));
     await endLive(team.owner, id);
   });
 
@@ -141,7 +146,11 @@ describe('STATS', () => {
     expect((await storedEvents(t, id)).filter((e) => e.type === 'STATS')).toHaveLength(1);
     // a second later: one STATS with everything so far, on the next tick
     t.clock.advance(1);
-    expect(await host.value()).toMatchObject({ seq: 6, type: 'STATS', stats: { viewers: 0, peakViewers: 0, messages: 3, leads: 1, orders: 0, units: 0, sales: [] } });
+    expect(await host.value()).toMatchObject({
+      seq: 6,
+      type: 'STATS',
+      stats: { viewers: 0, peakViewers: 0, messages: 3, leads: 1, orders: 0, units: 0, sales: [] },
+    });
     await ticks(t, 2);
     expect(await host.quiet(300)).toBe(true);
     // nothing changed: no STATS, however long

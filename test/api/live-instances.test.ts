@@ -4,7 +4,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, onRedis, startApp, type TestApp } from '../support/app.ts';
 import { approvedLeadForm } from '../support/leads.ts';
-import { addEntry, closeStreams, liveDm, liveLead, liveTeam, sessionRow, setVisible, startLive, watchHost, watchRoom, type LiveEvent, type LiveTeam } from '../support/live.ts';
+import {
+  addEntry,
+  closeStreams,
+  liveDm,
+  liveLead,
+  liveTeam,
+  sessionRow,
+  setVisible,
+  startLive,
+  watchHost,
+  watchRoom,
+  type LiveEvent,
+  type LiveTeam,
+} from '../support/live.ts';
 
 describe.runIf(onPostgres && onRedis)('a live across several instances', () => {
   let a: TestApp;
@@ -41,10 +54,12 @@ describe.runIf(onPostgres && onRedis)('a live across several instances', () => {
   /** each viewer's texts as the host saw them, per viewer */
   const byViewer = (events: LiveEvent[]) => {
     const texts = new Map<string, string[]>();
-    for (const e of events) if (e.viewerMessage) texts.set(e.viewerMessage.viewerHandle, [...(texts.get(e.viewerMessage.viewerHandle) ?? []), e.viewerMessage.text!]);
+    for (const e of events)
+      if (e.viewerMessage) texts.set(e.viewerMessage.viewerHandle, [...(texts.get(e.viewerMessage.viewerHandle) ?? []), e.viewerMessage.text!]);
     return texts;
   };
-  const expectInOrder = (events: LiveEvent[], from: number, to: number) => expect(events.map((e) => e.seq)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
+  const expectInOrder = (events: LiveEvent[], from: number, to: number) =>
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: to - from + 1 }, (_, i) => from + i));
 
   it('a host on instance A receives the DMs and leads sent through B and C in order, once', { timeout: 120_000 }, async () => {
     const host = watchHost(owner(a), id, 0);
@@ -89,7 +104,15 @@ describe.runIf(onPostgres && onRedis)('a live across several instances', () => {
     const missed = await resumed.until((e) => e.seq === n);
     expectInOrder(missed, lastSeen + 1, n);
     const texts = byViewer([...seen, ...missed]);
-    expect(texts.get('multi.r1')).toEqual(['before multi.r1 1', 'before multi.r1 2', 'while away multi.r1 1', 'while away multi.r1 2', 'while away multi.r1 3', 'after multi.r1 1', 'after multi.r1 2']);
+    expect(texts.get('multi.r1')).toEqual([
+      'before multi.r1 1',
+      'before multi.r1 2',
+      'while away multi.r1 1',
+      'while away multi.r1 2',
+      'while away multi.r1 3',
+      'after multi.r1 1',
+      'after multi.r1 2',
+    ]);
     expect(texts.get('multi.r3')).toEqual([1, 2, 3].map((k) => `while away multi.r3 ${k}`));
     expect(texts.get('multi.r4')).toEqual([1, 2].map((k) => `after multi.r4 ${k}`));
     expect(await resumed.quiet(1500)).toBe(true);

@@ -1,19 +1,14 @@
 // Sales made during a live (`liveOrderRecord`): amount in minor units, currency and units,
 // idempotent by the shop's order id, only while live; they count in STATS per currency.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { localId } from '../support/fixtures.ts';
-import { closeStreams, endLive, expectRefused, liveApi, liveTeam, scheduleLive, startLive, watchHost, type LiveTeam } from '../support/live.ts';
+import { endLive, expectRefused, liveApi, liveSuite, scheduleLive, startLive, watchHost, type LiveTeam } from '../support/live.ts';
 
 let t: TestApp;
 let team: LiveTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite((app, liveTeam) => {
+  [t, team] = [app, liveTeam];
 });
 
 const orders = (sessionId: string) => t.db.liveOrder.findMany({ where: { sessionId: localId(sessionId) }, orderBy: { createdAt: 'asc' } });
@@ -28,14 +23,35 @@ describe('liveOrderRecord', () => {
     expect(first.orderId).toEqual(expect.any(String));
     await api.recordOrder(id, { amountMinor: 1000, currency: 'USD', units: 1 });
     const last = await api.recordOrder(id, { amountMinor: 499, currency: 'EUR', units: 1 });
-    expect(last.session.stats).toEqual({ viewers: 0, peakViewers: 0, messages: 0, leads: 0, orders: 3, units: 4, sales: [{ currency: 'EUR', amountMinor: 2999 }, { currency: 'USD', amountMinor: 1000 }] });
+    expect(last.session.stats).toEqual({
+      viewers: 0,
+      peakViewers: 0,
+      messages: 0,
+      leads: 0,
+      orders: 3,
+      units: 4,
+      sales: [
+        { currency: 'EUR', amountMinor: 2999 },
+        { currency: 'USD', amountMinor: 1000 },
+      ],
+    });
     expect((await orders(id)).map((o) => [o.amountMinor, o.currency, o.units, o.externalId, o.accountId])).toEqual([
       [2500, 'EUR', 2, 'shop-1001', localId(team.shop)],
       [1000, 'USD', 1, null, localId(team.shop)],
       [499, 'EUR', 1, null, localId(team.shop)],
     ]);
     t.clock.advance(1000);
-    expect(await host.value()).toMatchObject({ type: 'STATS', stats: { orders: 3, units: 4, sales: [{ currency: 'EUR', amountMinor: 2999 }, { currency: 'USD', amountMinor: 1000 }] } });
+    expect(await host.value()).toMatchObject({
+      type: 'STATS',
+      stats: {
+        orders: 3,
+        units: 4,
+        sales: [
+          { currency: 'EUR', amountMinor: 2999 },
+          { currency: 'USD', amountMinor: 1000 },
+        ],
+      },
+    });
     await endLive(team.owner, id);
   });
 
@@ -65,7 +81,14 @@ describe('liveOrderRecord', () => {
     await expectRefused(t, team.shop, record({ currency: 'eur' }), ['INVALID', ['input', 'currency']]);
     await expectRefused(t, team.shop, record({ currency: 'EURO' }), ['INVALID', ['input', 'currency']]);
     await expectRefused(t, team.shop, record({ units: 0 }), ['INVALID', ['input', 'units']]);
-    await expectRefused(t, team.shop, record({ amountMinor: -5, currency: '', units: -1 }), ['INVALID', ['input', 'amountMinor']], ['INVALID', ['input', 'currency']], ['INVALID', ['input', 'units']]);
+    await expectRefused(
+      t,
+      team.shop,
+      record({ amountMinor: -5, currency: '', units: -1 }),
+      ['INVALID', ['input', 'amountMinor']],
+      ['INVALID', ['input', 'currency']],
+      ['INVALID', ['input', 'units']],
+    );
     // a free sample is a sale of zero
     expect((await record({ amountMinor: 0 })()).userErrors).toEqual([]);
     await endLive(team.owner, id);

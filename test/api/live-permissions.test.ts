@@ -1,15 +1,15 @@
 // Who may do what in a live: operators (OWNER, ADMIN, AGENT) run it; ANALYSTs read it and
 // follow the host stream; viewers and other organizations neither run it nor see the host
 // stream. Every refusal is top-level and changes nothing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { MEMBERSHIP_RECHECK_MS } from '../../src/platform/scopes.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { startApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import type { Api } from '../support/client.ts';
 import { expectTopLevelError, signIn } from '../support/fixtures.ts';
 import { expectReadRefused } from '../support/lead-forms.ts';
 import {
   addEntry,
-  closeStreams,
   eligible,
   endLive,
   expectLiveUnchanged,
@@ -17,7 +17,7 @@ import {
   LIVE,
   liveApi,
   liveDm,
-  liveTeam,
+  liveSuite,
   scheduleLive,
   setPlatform,
   startLive,
@@ -30,17 +30,12 @@ let team: LiveTeam;
 let session: string;
 let scheduled: string;
 let entry: string;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
+liveSuite(async (app, liveTeam) => {
+  [t, team] = [app, liveTeam];
   session = await startLive(team.owner, team.shop);
   scheduled = await scheduleLive(team.owner, team.shop);
   entry = (await addEntry(team.owner, session, { type: 'BUSINESS', function: 'BUSINESS_PAGE' })).id;
-  await setPlatform(t, team.other, eligible);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+  await setPlatform(app, team.other, eligible);
 });
 
 /** Every live mutation, on the running session, its entry or the scheduled session. */
@@ -113,20 +108,30 @@ describe('the host stream', () => {
     await expectSubscriptionRefused(t.as('perm.viewer'), LIVE.events(), { sessionId: id, afterSeq: 0 }, 'FORBIDDEN');
     await expectSubscriptionRefused(team.as('foreign'), LIVE.events(), { sessionId: id, afterSeq: 0 }, 'FORBIDDEN');
     await expectSubscriptionRefused(t.anonymous(), LIVE.events(), { sessionId: id, afterSeq: 0 }, 'UNAUTHENTICATED');
-    await expectSubscriptionRefused(team.owner, LIVE.events(), { sessionId: encodeGlobalID('LiveSession', '019aa000-0000-7000-8000-000000000000') }, 'FORBIDDEN');
+    await expectSubscriptionRefused(
+      team.owner,
+      LIVE.events(),
+      { sessionId: encodeGlobalID('LiveSession', '019aa000-0000-7000-8000-000000000000') },
+      'FORBIDDEN',
+    );
     await endLive(team.owner, id);
   });
 
   it('stops for a member removed from the team', async () => {
     await signIn(t, 'perm.leaver');
-    const { memberAdd } = await team.owner.request(`mutation ($o: ID!) { memberAdd(organizationId: $o, input: { handle: "perm.leaver", role: AGENT }) { member { id } userErrors { code } } }`, {
-      o: team.organizationId,
-    });
+    const { memberAdd } = await team.owner.request(
+      `mutation ($o: ID!) { memberAdd(organizationId: $o, input: { handle: "perm.leaver", role: AGENT }) { member { id } userErrors { code } } }`,
+      {
+        o: team.organizationId,
+      },
+    );
     const id = await startLive(team.owner, team.other);
     const host = watchHost(t.as('perm.leaver'), id, 0);
     expect((await host.value()).type).toBe('STATS');
     const removed = await team.owner.request(`mutation ($id: ID!) { memberRemove(id: $id) { userErrors { code } } }`, { id: memberAdd.member.id });
     expect(removed.memberRemove.userErrors).toEqual([]);
+    // membership is re-read at most once a second per subscription
+    await new Promise((resolve) => setTimeout(resolve, MEMBERSHIP_RECHECK_MS + 200));
     await liveDm(t.as('perm.viewer'), team.handle('other'), id, 'Hello');
     const next = await host.stream.next();
     expect(next.data ?? null).toBeNull();

@@ -1,18 +1,13 @@
 // REMINDER events: every N minutes of the live (app clock), with the host's text or a default
 // prompt; none before the start, after the end or once switched off.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
-import { closeStreams, endLive, liveApi, liveTeam, scheduleLive, startLive, storedEvents, ticks, updateLive, watchHost, type LiveTeam } from '../support/live.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
+import { endLive, liveApi, liveSuite, scheduleLive, startLive, storedEvents, ticks, updateLive, watchHost, type LiveTeam } from '../support/live.ts';
 
 let t: TestApp;
 let team: LiveTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite((app, liveTeam) => {
+  [t, team] = [app, liveTeam];
 });
 
 const MINUTE = 60_000;

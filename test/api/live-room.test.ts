@@ -2,19 +2,18 @@
 // entries) on joining and after each change, complete after the end; joining and leaving
 // count viewers. It never carries other viewers' messages or personal data.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { approvedLeadForm } from '../support/leads.ts';
 import {
   addEntry,
-  closeStreams,
   endLive,
   expectSubscriptionRefused,
   LIVE,
   liveApi,
   liveDm,
   liveLead,
-  liveTeam,
+  liveSuite,
   scheduleLive,
   sessionRow,
   setVisible,
@@ -29,13 +28,8 @@ import {
 
 let t: TestApp;
 let team: LiveTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite((app, liveTeam) => {
+  [t, team] = [app, liveTeam];
 });
 
 describe('what viewers see', () => {
@@ -49,7 +43,18 @@ describe('what viewers see', () => {
       sessionId: id,
       state: 'LIVE',
       allowViewerMessages: true,
-      entries: [{ id: entry.id, type: 'BUSINESS', function: 'WEBSITE', label: 'Order', target: 'https://shop.example.com', leadFormId: null, leadFormName: null, callToAction: null }],
+      entries: [
+        {
+          id: entry.id,
+          type: 'BUSINESS',
+          function: 'WEBSITE',
+          label: 'Order',
+          target: 'https://shop.example.com',
+          leadFormId: null,
+          leadFormName: null,
+          callToAction: null,
+        },
+      ],
     });
     await updateLive(team.owner, id, { allowViewerMessages: false });
     expect(await room.value()).toMatchObject({ allowViewerMessages: false, entries: [{ id: entry.id }] });
@@ -65,7 +70,9 @@ describe('what viewers see', () => {
     await setVisible(team.owner, entry.id, true);
     const watcher = watchRoom(t.as('room.watcher'), id);
     const first = await watcher.value();
-    expect(first.entries).toEqual([{ id: entry.id, type: 'GET_LEADS', function: null, label: null, target: null, leadFormId: form, leadFormName: 'Quote', callToAction: 'CONTACT_US' }]);
+    expect(first.entries).toEqual([
+      { id: entry.id, type: 'GET_LEADS', function: null, label: null, target: null, leadFormId: form, leadFormName: 'Quote', callToAction: 'CONTACT_US' },
+    ]);
     // other viewers write and leave leads: the host sees it all, the room nothing
     const host = watchHost(team.owner, id, 0);
     await liveDm(t.as('room.chatty'), team.shopHandle, id, 'my phone is +33 6 12 34 56 78');
@@ -73,9 +80,31 @@ describe('what viewers see', () => {
     expect((await host.take(5)).map((e) => e.type)).toEqual(['STATS', 'ENTRY_CHANGED', 'ENTRY_CHANGED', 'VIEWER_MESSAGE', 'LEAD_SUBMITTED']);
     expect(await watcher.quiet(600)).toBe(true);
     // what could the room ever carry? only these fields, whatever a client asks for
-    const types = await t.as('room.watcher').request(/* GraphQL */ `{ room: __type(name: "LiveRoom") { fields { name } } entry: __type(name: "LiveRoomEntry") { fields { name } } }`);
+    const types = await t.as('room.watcher').request(/* GraphQL */ `
+      {
+        room: __type(name: "LiveRoom") {
+          fields {
+            name
+          }
+        }
+        entry: __type(name: "LiveRoomEntry") {
+          fields {
+            name
+          }
+        }
+      }
+    `);
     expect(types.room.fields.map((f: { name: string }) => f.name).sort()).toEqual(['allowViewerMessages', 'entries', 'sessionId', 'state']);
-    expect(types.entry.fields.map((f: { name: string }) => f.name).sort()).toEqual(['callToAction', 'function', 'id', 'label', 'leadFormId', 'leadFormName', 'target', 'type']);
+    expect(types.entry.fields.map((f: { name: string }) => f.name).sort()).toEqual([
+      'callToAction',
+      'function',
+      'id',
+      'label',
+      'leadFormId',
+      'leadFormName',
+      'target',
+      'type',
+    ]);
     // and what it carried, down to the socket frames' content
     await updateLive(team.owner, id, { allowViewerMessages: false });
     const changed = await watcher.value();

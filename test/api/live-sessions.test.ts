@@ -1,15 +1,14 @@
 // Live sessions (PRODUCT §6): scheduling, going live only when the account is eligible (a
 // refusal names every failed rule), one live at a time per account, and the end.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { localId } from '../support/fixtures.ts';
 import {
-  closeStreams,
   eligible,
   endLive,
   expectRefused,
   liveApi,
-  liveTeam,
+  liveSuite,
   scheduleLive,
   sessionRow,
   setPlatform,
@@ -20,18 +19,17 @@ import {
 
 let t: TestApp;
 let team: LiveTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite((app, liveTeam) => {
+  [t, team] = [app, liveTeam];
 });
 
 describe('liveSessionSchedule', () => {
   it('schedules a session that has no events until it starts', async () => {
-    const payload = await liveApi(team.as('agent')).schedule(team.shop, { title: '  Spring launch  ', scheduledFor: '2026-03-05T18:00:00.000Z', sellsProducts: true });
+    const payload = await liveApi(team.as('agent')).schedule(team.shop, {
+      title: '  Spring launch  ',
+      scheduledFor: '2026-03-05T18:00:00.000Z',
+      sellsProducts: true,
+    });
     expect(payload.userErrors).toEqual([]);
     expect(payload.session).toMatchObject({
       title: 'Spring launch',
@@ -73,13 +71,30 @@ describe('liveSessionStart', () => {
   const SELLER = 'LIVE_SELLER_TOO_YOUNG';
   const VIOLATION = 'LIVE_SERIOUS_VIOLATION';
   const cases: [string, Parameters<typeof setPlatform>[2], boolean, [string, string[] | null][]][] = [
-    ['no followers and an unknown owner age', { followerCount: 0, ownerAge: null, seriousViolations: 0 }, false, [[FEW, null], [YOUNG, null]]],
+    [
+      'no followers and an unknown owner age',
+      { followerCount: 0, ownerAge: null, seriousViolations: 0 },
+      false,
+      [
+        [FEW, null],
+        [YOUNG, null],
+      ],
+    ],
     ['999 followers', { followerCount: 999, ownerAge: 30 }, false, [[FEW, null]]],
     ['an owner aged 15', { followerCount: 1000, ownerAge: 15 }, false, [[YOUNG, null]]],
     ['an owner aged 16 selling products', { ownerAge: 16 }, true, [[SELLER, ['sellsProducts']]]],
     ['an owner aged 17 selling products', { ownerAge: 17 }, true, [[SELLER, ['sellsProducts']]]],
     ['a serious violation', { ownerAge: 30, seriousViolations: 1 }, false, [[VIOLATION, null]]],
-    ['every rule failing at once', { followerCount: 10, ownerAge: 15, seriousViolations: 2 }, true, [[FEW, null], [YOUNG, null], [VIOLATION, null]]],
+    [
+      'every rule failing at once',
+      { followerCount: 10, ownerAge: 15, seriousViolations: 2 },
+      true,
+      [
+        [FEW, null],
+        [YOUNG, null],
+        [VIOLATION, null],
+      ],
+    ],
   ];
 
   it.each(cases)('refuses an account with %s, naming each failed rule, and stores nothing', async (_name, platform, sellsProducts, expected) => {
@@ -129,7 +144,8 @@ describe('liveSessionStart', () => {
     const payloads = await Promise.all(ids.map((id) => liveApi(team.owner).start(id)));
     const started = payloads.filter((p) => p.userErrors.length === 0);
     expect(started).toHaveLength(1);
-    for (const refused of payloads.filter((p) => p.userErrors.length > 0)) expect(refused.userErrors).toMatchObject([{ code: 'LIVE_ALREADY_RUNNING', field: ['id'] }]);
+    for (const refused of payloads.filter((p) => p.userErrors.length > 0))
+      expect(refused.userErrors).toMatchObject([{ code: 'LIVE_ALREADY_RUNNING', field: ['id'] }]);
     expect(await t.db.liveSession.count({ where: { accountId: localId(team.shop), state: 'LIVE' } })).toBe(1);
     for (const id of ids) await endLive(team.owner, id);
   });

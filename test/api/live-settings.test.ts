@@ -2,15 +2,14 @@
 // change is a SETTINGS_CHANGED event on the host stream; the viewers' room hears of what
 // concerns them (whether they may DM).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import type { TestApp } from '../support/app.ts';
 import { approved, createRule, setToggles, storedMessages } from '../support/automation.ts';
 import {
-  closeStreams,
   endLive,
   expectRefused,
   liveApi,
   liveDm,
-  liveTeam,
+  liveSuite,
   sessionRow,
   startLive,
   storedEvents,
@@ -23,16 +22,18 @@ import { sendDm } from '../support/messaging.ts';
 
 let t: TestApp;
 let team: LiveTeam;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite((app, liveTeam) => {
+  [t, team] = [app, liveTeam];
 });
 
-const defaults = { title: 'Spring launch', sellsProducts: false, allowViewerMessages: true, autoResponsesEnabled: true, reminderIntervalMinutes: null, reminderText: null };
+const defaults = {
+  title: 'Spring launch',
+  sellsProducts: false,
+  allowViewerMessages: true,
+  autoResponsesEnabled: true,
+  reminderIntervalMinutes: null,
+  reminderText: null,
+};
 
 describe('liveSessionUpdate', () => {
   it('changes the settings, each change a SETTINGS_CHANGED event with the settings as they now are', async () => {
@@ -43,14 +44,26 @@ describe('liveSessionUpdate', () => {
 
     const session = await updateLive(team.as('agent'), id, { allowViewerMessages: false, autoResponsesEnabled: false });
     expect(session).toMatchObject({ allowViewerMessages: false, autoResponsesEnabled: false });
-    expect(await host.value()).toMatchObject({ seq: 2, type: 'SETTINGS_CHANGED', settings: { ...defaults, allowViewerMessages: false, autoResponsesEnabled: false }, stats: null });
+    expect(await host.value()).toMatchObject({
+      seq: 2,
+      type: 'SETTINGS_CHANGED',
+      settings: { ...defaults, allowViewerMessages: false, autoResponsesEnabled: false },
+      stats: null,
+    });
     expect(await room.value()).toMatchObject({ state: 'LIVE', allowViewerMessages: false });
 
     await updateLive(team.as('admin'), id, { title: '  Summer launch ', reminderIntervalMinutes: 15, reminderText: ' Questions? DM us! ' });
     expect(await host.value()).toMatchObject({
       seq: 3,
       type: 'SETTINGS_CHANGED',
-      settings: { ...defaults, title: 'Summer launch', allowViewerMessages: false, autoResponsesEnabled: false, reminderIntervalMinutes: 15, reminderText: 'Questions? DM us!' },
+      settings: {
+        ...defaults,
+        title: 'Summer launch',
+        allowViewerMessages: false,
+        autoResponsesEnabled: false,
+        reminderIntervalMinutes: 15,
+        reminderText: 'Questions? DM us!',
+      },
     });
     // nothing viewers see changed: the room stays quiet
     expect(await room.quiet(500)).toBe(true);
@@ -66,7 +79,11 @@ describe('liveSessionUpdate', () => {
   it('changes the settings of a scheduled session too', async () => {
     const api = liveApi(team.owner);
     const { session } = await api.schedule(team.shop);
-    expect(await updateLive(team.owner, session.id, { allowViewerMessages: false, reminderIntervalMinutes: 5 })).toMatchObject({ state: 'SCHEDULED', allowViewerMessages: false, reminderIntervalMinutes: 5 });
+    expect(await updateLive(team.owner, session.id, { allowViewerMessages: false, reminderIntervalMinutes: 5 })).toMatchObject({
+      state: 'SCHEDULED',
+      allowViewerMessages: false,
+      reminderIntervalMinutes: 5,
+    });
     expect((await storedEvents(t, session.id)).map((e) => e.type)).toEqual(['SETTINGS_CHANGED']);
     await endLive(team.owner, session.id);
   });

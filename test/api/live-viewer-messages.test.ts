@@ -2,17 +2,16 @@
 // session, refused while viewer messages are off or the live is not running) and leads
 // (source LIVE). Each lands in the session's event log in the same transaction.
 import { encodeGlobalID } from '@pothos/plugin-relay';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startApp, type TestApp } from '../support/app.ts';
+import { describe, expect, it } from 'vitest';
+import type { TestApp } from '../support/app.ts';
 import { localId } from '../support/fixtures.ts';
 import { ALL_QUESTIONS, approvedLeadForm, validAnswers } from '../support/leads.ts';
 import {
-  closeStreams,
   endLive,
   expectRefused,
   liveDm,
   liveLead,
-  liveTeam,
+  liveSuite,
   scheduleLive,
   startLive,
   storedEvents,
@@ -25,14 +24,9 @@ import { conversationRow, messageRows, sendDm } from '../support/messaging.ts';
 let t: TestApp;
 let team: LiveTeam;
 let form: string;
-beforeAll(async () => {
-  t = await startApp({ now: '2026-03-02T10:00:00.000Z' });
-  team = await liveTeam(t);
-  form = await approvedLeadForm(t, team.handle('owner'), team.shop, { name: 'Book a tasting' });
-});
-afterAll(async () => {
-  await closeStreams();
-  await t?.close();
+liveSuite(async (app, liveTeam) => {
+  [t, team] = [app, liveTeam];
+  form = await approvedLeadForm(app, team.handle('owner'), team.shop, { name: 'Book a tasting' });
 });
 
 describe('viewer DMs from the live room', () => {
@@ -50,7 +44,13 @@ describe('viewer DMs from the live room', () => {
       type: 'VIEWER_MESSAGE',
       at: '2026-03-02T10:00:00.000Z',
       sessionId: id,
-      viewerMessage: { messageId: sent.message.id, conversationId: sent.conversation.id, viewerHandle: 'dm.viewer', kind: 'TEXT', text: 'Is the large box still available?' },
+      viewerMessage: {
+        messageId: sent.message.id,
+        conversationId: sent.conversation.id,
+        viewerHandle: 'dm.viewer',
+        kind: 'TEXT',
+        text: 'Is the large box still available?',
+      },
       lead: null,
       entry: null,
       stats: null,
@@ -94,7 +94,10 @@ describe('viewer DMs from the live room', () => {
     await updateLive(team.owner, id, { allowViewerMessages: false });
     await expectRefused(t, team.shop, () => liveDm(t.as('dm.muted'), team.shopHandle, id, 'Hello?'), ['VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']]);
     // a viewer with a conversation already: no message is added to it either
-    await expectRefused(t, team.shop, () => liveDm(t.as('dm.regular'), team.shopHandle, id, 'Hello again?'), ['VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']]);
+    await expectRefused(t, team.shop, () => liveDm(t.as('dm.regular'), team.shopHandle, id, 'Hello again?'), [
+      'VIEWER_MESSAGES_OFF',
+      ['context', 'liveSessionId'],
+    ]);
     // DMs outside the live are not concerned
     expect((await sendDm(t.as('dm.muted'), team.shopHandle, { kind: 'TEXT', text: 'From my inbox' })).userErrors).toEqual([]);
     await updateLive(team.owner, id, { allowViewerMessages: true });
@@ -141,7 +144,11 @@ describe('leads from the live', () => {
       answers: submitted.lead.answers,
     });
     expect(event.lead!.answers.map((a) => [a.question, a.answer])).toEqual(ALL_QUESTIONS.map((q) => [q, validAnswers[q]]));
-    expect((await storedEvents(t, id))[1]).toMatchObject({ seq: 2, type: 'LEAD_SUBMITTED', payload: { leadId: localId(submitted.lead.id), formId: localId(form), viewerHandle: 'lead.viewer' } });
+    expect((await storedEvents(t, id))[1]).toMatchObject({
+      seq: 2,
+      type: 'LEAD_SUBMITTED',
+      payload: { leadId: localId(submitted.lead.id), formId: localId(form), viewerHandle: 'lead.viewer' },
+    });
     t.clock.advance(1001);
     expect((await host.until((e) => e.type === 'STATS')).at(-1)!.stats).toMatchObject({ messages: 0, leads: 1 });
     await endLive(team.owner, id);

@@ -1,13 +1,14 @@
 // Shared setup for the live-room API tests: a team whose account may go live, sessions and
 // entries through the API, the host stream (`liveEvents`) and the viewer room (`liveRoom`)
 // over graphql-ws, and everything the live module (and the DMs and leads it causes) stores.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { Client } from 'graphql-ws';
 import type { MemberRole } from '../../src/generated/prisma/enums.ts';
 import { liveRuntime } from '../../src/modules/live/runtime.ts';
-import type { TestApp } from './app.ts';
+import type { LiveStats } from '../../src/modules/live/stats.ts';
+import { startApp, type TestApp } from './app.ts';
 import { subscribe, type Api } from './client.ts';
-import { createTeam, localId, type Team } from './fixtures.ts';
+import { accepted, createTeam, localId, type Team } from './fixtures.ts';
 import { answers, LEAD_SUBMIT } from './leads.ts';
 import { sendDm } from './messaging.ts';
 
@@ -54,7 +55,8 @@ type Payload = { userErrors: { code: string; field?: string[] | null }[] } & Rec
 export function liveApi(api: Api) {
   const run = async (document: string, variables: Record<string, unknown>, field: string): Promise<Payload> => (await api.request(document, variables))[field];
   return {
-    schedule: (accountId: string, input: Record<string, unknown> = {}) => run(LIVE.schedule, { accountId, input: { title: 'Spring launch', ...input } }, 'liveSessionSchedule'),
+    schedule: (accountId: string, input: Record<string, unknown> = {}) =>
+      run(LIVE.schedule, { accountId, input: { title: 'Spring launch', ...input } }, 'liveSessionSchedule'),
     start: (id: string) => run(LIVE.start, { id }, 'liveSessionStart'),
     end: (id: string) => run(LIVE.end, { id }, 'liveSessionEnd'),
     update: (id: string, input: Record<string, unknown>) => run(LIVE.update, { id, input }, 'liveSessionUpdate'),
@@ -62,13 +64,7 @@ export function liveApi(api: Api) {
     setVisible: (id: string, visible: boolean) => run(LIVE.entrySetVisible, { id, visible }, 'liveEntrySetVisible'),
     removeEntry: (id: string) => run(LIVE.entryRemove, { id }, 'liveEntryRemove'),
     recordOrder: (sessionId: string, input: Record<string, unknown>) => run(LIVE.orderRecord, { sessionId, input }, 'liveOrderRecord'),
-    session: async (id: string) => (await api.request(LIVE.session, { id })).node,
   };
-}
-
-function ok(payload: Payload, what: string): Payload {
-  if (payload.userErrors.length > 0) throw new Error(`${what} refused: ${JSON.stringify(payload.userErrors)}`);
-  return payload;
 }
 
 // ───────────── the team ─────────────
@@ -77,7 +73,11 @@ function ok(payload: Payload, what: string): Payload {
 export const eligible = { followerCount: 5000, ownerAge: 30, seriousViolations: 0 };
 
 /** Sets follower count, owner age or violations as a platform admin. */
-export async function setPlatform(t: TestApp, accountId: string, input: { followerCount?: number; ownerAge?: number | null; seriousViolations?: number }): Promise<void> {
+export async function setPlatform(
+  t: TestApp,
+  accountId: string,
+  input: { followerCount?: number; ownerAge?: number | null; seriousViolations?: number },
+): Promise<void> {
   const { businessAccountPlatformUpdate } = await t.as('live.platform', ['admin']).request(PLATFORM_UPDATE, { id: accountId, input });
   expect(businessAccountPlatformUpdate.userErrors).toEqual([]);
 }
@@ -128,37 +128,62 @@ export async function liveTeam(t: TestApp, prefix = `lv${++teams}`): Promise<Liv
   return live;
 }
 
+/** The app clock's start in the live tests. */
+export const LIVE_NOW = '2026-03-02T10:00:00.000Z';
+
+/**
+ * A test file's app (its clock at LIVE_NOW) and live team, handed to `ready` (which may set up
+ * more) before the tests; the streams and the app are closed after them.
+ */
+export function liveSuite(ready: (t: TestApp, team: LiveTeam) => void | Promise<void>): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startApp({ now: LIVE_NOW });
+    await ready(app, await liveTeam(app));
+  });
+  afterAll(async () => {
+    await closeStreams();
+    await app?.close();
+  });
+}
+
 /** A scheduled session of the account; returns its global id. */
 export async function scheduleLive(api: Api, accountId: string, input: Record<string, unknown> = {}): Promise<string> {
-  return ok(await liveApi(api).schedule(accountId, input), 'liveSessionSchedule').session.id;
+  return accepted(await liveApi(api).schedule(accountId, input), 'liveSessionSchedule').session.id;
 }
 
 /** A session scheduled and started (the account must be eligible); returns its global id. */
 export async function startLive(api: Api, accountId: string, input: Record<string, unknown> = {}): Promise<string> {
   const id = await scheduleLive(api, accountId, input);
-  ok(await liveApi(api).start(id), 'liveSessionStart');
+  accepted(await liveApi(api).start(id), 'liveSessionStart');
   return id;
 }
 
 /** An accepted entry; returns it as the API answered. */
 export async function addEntry(api: Api, sessionId: string, input: Record<string, unknown>) {
-  return ok(await liveApi(api).addEntry(sessionId, input), 'liveEntryAdd').entry as { id: string; visible: boolean; position: number; label: string | null };
+  return accepted(await liveApi(api).addEntry(sessionId, input), 'liveEntryAdd').entry as {
+    id: string;
+    visible: boolean;
+    position: number;
+    label: string | null;
+  };
 }
 
 export async function setVisible(api: Api, entryId: string, visible: boolean) {
-  return ok(await liveApi(api).setVisible(entryId, visible), 'liveEntrySetVisible').entry;
+  return accepted(await liveApi(api).setVisible(entryId, visible), 'liveEntrySetVisible').entry;
 }
 
 export async function updateLive(api: Api, sessionId: string, input: Record<string, unknown>) {
-  return ok(await liveApi(api).update(sessionId, input), 'liveSessionUpdate').session;
+  return accepted(await liveApi(api).update(sessionId, input), 'liveSessionUpdate').session;
 }
 
 export async function endLive(api: Api, sessionId: string) {
-  return ok(await liveApi(api).end(sessionId), 'liveSessionEnd').session;
+  return accepted(await liveApi(api).end(sessionId), 'liveSessionEnd').session;
 }
 
 /** A viewer's DM from the live room (payload, refusals included). */
-export const liveDm = (api: Api, accountHandle: string, liveSessionId: string, text: string) => sendDm(api, accountHandle, { kind: 'TEXT', text }, { liveSessionId });
+export const liveDm = (api: Api, accountHandle: string, liveSessionId: string, text: string) =>
+  sendDm(api, accountHandle, { kind: 'TEXT', text }, { liveSessionId });
 
 /** A viewer's lead from the live room (payload, refusals included). */
 export async function liveLead(api: Api, formId: string, liveSessionId: string, input: Record<string, unknown> = {}) {
@@ -167,7 +192,10 @@ export async function liveLead(api: Api, formId: string, liveSessionId: string, 
 
 /** Switches a lead form's Get Leads switch (as a manager). */
 export async function setGetLeads(api: Api, formId: string, enabled: boolean): Promise<void> {
-  const { leadFormSetGetLeads } = await api.request(`mutation ($id: ID!, $enabled: Boolean!) { leadFormSetGetLeads(id: $id, enabled: $enabled) { ${USER_ERRORS} } }`, { id: formId, enabled });
+  const { leadFormSetGetLeads } = await api.request(
+    `mutation ($id: ID!, $enabled: Boolean!) { leadFormSetGetLeads(id: $id, enabled: $enabled) { ${USER_ERRORS} } }`,
+    { id: formId, enabled },
+  );
   expect(leadFormSetGetLeads.userErrors).toEqual([]);
 }
 
@@ -180,9 +208,18 @@ export interface LiveEvent {
   sessionId: string;
   viewerMessage: { messageId: string; conversationId: string; viewerHandle: string; kind: string; text: string | null } | null;
   lead: { leadId: string; formName: string; viewerHandle: string; answers: { question: string; label: string; answer: string }[] } | null;
-  entry: { entryId: string; change: string; type: string; function: string | null; label: string | null; target: string | null; formName: string | null; visible: boolean } | null;
+  entry: {
+    entryId: string;
+    change: string;
+    type: string;
+    function: string | null;
+    label: string | null;
+    target: string | null;
+    formName: string | null;
+    visible: boolean;
+  } | null;
   settings: Record<string, unknown> | null;
-  stats: { viewers: number; peakViewers: number; messages: number; leads: number; orders: number; units: number; sales: { currency: string; amountMinor: number }[] } | null;
+  stats: LiveStats | null;
   reminder: string | null;
 }
 
@@ -190,7 +227,16 @@ export interface RoomSnapshot {
   sessionId: string;
   state: string;
   allowViewerMessages: boolean;
-  entries: { id: string; type: string; function: string | null; label: string | null; target: string | null; leadFormId: string | null; leadFormName: string | null; callToAction: string | null }[];
+  entries: {
+    id: string;
+    type: string;
+    function: string | null;
+    label: string | null;
+    target: string | null;
+    leadFormId: string | null;
+    leadFormName: string | null;
+    callToAction: string | null;
+  }[];
 }
 
 const clients = new Set<Client>();
@@ -303,7 +349,12 @@ export async function expectLiveUnchanged<T>(t: TestApp, accountId: string, oper
 }
 
 /** A payload refused with exactly these user errors, and nothing stored for the account. */
-export async function expectRefused(t: TestApp, accountId: string, operation: () => Promise<Payload>, ...expected: [code: string, field: string[] | null][]): Promise<void> {
+export async function expectRefused(
+  t: TestApp,
+  accountId: string,
+  operation: () => Promise<Payload>,
+  ...expected: [code: string, field: string[] | null][]
+): Promise<void> {
   const payload = await expectLiveUnchanged(t, accountId, operation);
   expect(payload.userErrors.map(({ code, field }) => [code, field ?? null])).toEqual(expected);
 }

@@ -1,6 +1,8 @@
 // Per-instance live machinery: STATS at most once per second per session (the claim is a
 // conditional update, so several instances never double it), trailing STATS for changes
-// inside the throttle window, and REMINDER events every N minutes.
+// inside the throttle window, and REMINDER events every N minutes. Each instance remembers
+// when a session's next STATS may come at the earliest, so changes inside the window cost
+// no database round trip (the next tick, or change, after it makes the claim).
 import type { AppServices } from '../../platform/context.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { appendEvent } from './event-log.ts';
@@ -11,6 +13,8 @@ const MINUTE = 60_000;
 
 export class LiveRuntime {
   private readonly dirty = new Set<string>();
+  /** session → app-clock ms before which its STATS claim cannot succeed (lastStatsAt + interval) */
+  private readonly notBefore = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
@@ -32,7 +36,12 @@ export class LiveRuntime {
   /** Something the stats count changed: emit now if the throttle allows, else on a later tick. */
   async statsChanged(sessionId: string): Promise<void> {
     this.dirty.add(sessionId);
+    if (this.throttled(sessionId)) return;
     await this.flushStats(sessionId);
+  }
+
+  private throttled(sessionId: string): boolean {
+    return (this.notBefore.get(sessionId) ?? 0) > this.services.clock.now().getTime();
   }
 
   private async flushStats(sessionId: string): Promise<void> {
@@ -45,13 +54,18 @@ export class LiveRuntime {
         data: { lastStatsAt: now },
       });
       if (claimed.count === 0) {
-        const session = await tx.liveSession.findUnique({ where: { id: sessionId }, select: { state: true } });
-        return session?.state === 'LIVE' ? 'throttled' : 'gone';
+        const session = await tx.liveSession.findUnique({ where: { id: sessionId }, select: { state: true, lastStatsAt: true } });
+        if (session?.state !== 'LIVE') return 'gone';
+        // another instance (or change) emitted within the window
+        if (session.lastStatsAt) this.notBefore.set(sessionId, session.lastStatsAt.getTime() + STATS_INTERVAL_MS);
+        return 'throttled';
       }
+      this.notBefore.set(sessionId, now.getTime() + STATS_INTERVAL_MS);
       await appendEvent(tx, events, sessionId, 'STATS', { ...(await computeStats(tx, sessionId)) }, now);
       return 'emitted';
     });
     if (outcome !== 'throttled') this.dirty.delete(sessionId);
+    if (outcome === 'gone') this.notBefore.delete(sessionId);
     events.publishTo(pubsub);
   }
 
@@ -85,7 +99,9 @@ export class LiveRuntime {
     this.running ??= (async () => {
       try {
         await this.emitDueReminders();
-        for (const sessionId of [...this.dirty]) await this.flushStats(sessionId);
+        for (const sessionId of [...this.dirty]) if (!this.throttled(sessionId)) await this.flushStats(sessionId);
+        // forget windows that are over for sessions with nothing pending
+        for (const sessionId of this.notBefore.keys()) if (!this.dirty.has(sessionId) && !this.throttled(sessionId)) this.notBefore.delete(sessionId);
       } catch (error) {
         if (!this.services.runtime.isStopped) console.error('live tick failed', error);
       } finally {
