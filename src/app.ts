@@ -16,6 +16,7 @@ import { createContext, type AppServices, type Context } from './platform/contex
 import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
+import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
 import { startJobs } from './jobs.ts';
@@ -79,7 +80,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
-    plugins: [armor, usePageSizeLimit()],
+    plugins: [armor, usePageSizeLimit(), useSharedSubscriptionResults()],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);

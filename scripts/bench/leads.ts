@@ -1,6 +1,8 @@
-// Leads benchmark (npm run bench:leads). The app runs in a child process (createApp, as in
-// production); this process is only the load generator, so the app's CPU and memory are
-// measured apart from the clients' (Linux /proc).
+// Leads benchmark (npm run bench:leads). The app runs in a child process exactly as `npm start`
+// runs it (the compiled dist/main.mjs with npm start's node flags, see app-process.ts); this
+// process is only the load generator, so the app's CPU and memory are measured apart from the
+// clients' (Linux /proc). Tokens are minted here with the app's secret; rows are counted and
+// bulk-inserted here too, while the app is stopped (PGlite allows one process at a time).
 //   1. lead capture: BENCH_CLIENTS concurrent clients (one viewer each) submit BENCH_SUBMISSIONS
 //      leads over HTTP (loopback, keep-alive) → submissions per second, latency, and the CPU
 //      the app and PostgreSQL used; the same clients sending a request that touches no
@@ -13,20 +15,20 @@
 // Runs on PostgreSQL when DATABASE_URL is set (in a throwaway database created next to it and
 // dropped at the end; BENCH_KEEP_DATABASE=1 keeps it), else on PGlite in a temporary
 // DATA_DIR. On PGlite the database engine lives in the app's process, CPU and RSS included.
+// BENCH_APP_FLAGS adds node flags after npm start's.
 //
 //   node --import tsx scripts/bench/leads.ts
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test BENCH_CLIENTS=32 BENCH_SUBMISSIONS=5000 BENCH_EXPORT_ROWS=1000000 npm run bench:leads
-import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { createAuth } from '../../src/platform/auth.ts';
+import { openDatabase } from '../../src/platform/db.ts';
+import { buildApp, startAppProcess, type AppProcess } from './app-process.ts';
 import { accepted, gql, percentile } from './http.ts';
 
 const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
@@ -37,8 +39,14 @@ const SAMPLE_MS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 const MB = 1024 * 1024;
 
-const configFor = (database: { databaseUrl?: string; dataDir: string }) =>
-  loadConfig({ NODE_ENV: 'production', PORT: '0', HOST: '127.0.0.1', DATA_DIR: database.dataDir, DATABASE_URL: database.databaseUrl, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' });
+/** The app's whole configuration, as environment variables. */
+const appEnv = (database: { databaseUrl?: string; dataDir: string }) => ({
+  NODE_ENV: 'production',
+  DATA_DIR: database.dataDir,
+  DATABASE_URL: database.databaseUrl,
+  AUTH_SECRET: SECRET,
+  LOG_LEVEL: 'warn',
+});
 
 // ───────────── /proc ─────────────
 
@@ -68,116 +76,71 @@ function postgresCpuSince(database: string, before: Map<string, number>): number
   return total;
 }
 
-const memoryOf = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
+const memoryOf = (pid: number, field: 'VmRSS' | 'VmHWM') =>
+  Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) * 1024;
 
-// ───────────── the app in a child process ─────────────
+// ───────────── the app in a child process, the database from here ─────────────
 
-type Command = { cmd: 'token'; handle: string; roles?: string[] } | { cmd: 'insert'; rows: number } | { cmd: 'count' } | { cmd: 'memoryStart' } | { cmd: 'memoryReport' } | { cmd: 'stop' };
+const startServer = (database: BenchDatabase) => startAppProcess(appEnv(database), (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean));
 
-interface Server {
-  url: string;
-  pid: number;
-  call<T = any>(command: Command): Promise<T>;
-  stop(): Promise<void>;
+/** Mints bearer tokens with the app's secret (no database needed). */
+async function tokenMinter() {
+  const auth = await createAuth(loadConfig(appEnv({ dataDir: os.tmpdir() })), null as never);
+  return (handle: string, roles: string[] = []) => auth.mint({ sub: `bench|${handle}`, handle, roles });
 }
 
-async function startServer(database: BenchDatabase): Promise<Server> {
-  const child = fork(fileURLToPath(import.meta.url), ['--server'], {
-    // BENCH_APP_FLAGS: node flags for the app process, e.g. --max-old-space-size=96
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean)],
-    env: { ...process.env, BENCH_DATABASE: JSON.stringify(database) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [{ url }] = (await once(child, 'message')) as [{ url: string }];
-  let queue = Promise.resolve<unknown>(undefined);
-  const call = <T>(command: Command) =>
-    (queue = queue.then(async () => {
-      child.send(command);
-      const [reply] = (await once(child, 'message')) as [{ error?: string } & T];
-      if (reply.error) throw new Error(reply.error);
-      return reply;
-    })) as Promise<T>;
-  return {
-    url,
-    pid: child.pid!,
-    call,
-    async stop() {
-      if (!child.connected) return;
-      child.send({ cmd: 'stop' });
-      await once(child, 'exit');
-    },
-  };
+/** Uses the benchmark's database from this process; the app must be stopped (PGlite is single-process). */
+async function withDatabase<T>(database: BenchDatabase, use: (db: Awaited<ReturnType<typeof openDatabase>>['prisma']) => Promise<T>): Promise<T> {
+  const opened = await openDatabase(database, { migrate: false });
+  try {
+    return await use(opened.prisma);
+  } finally {
+    await opened.close();
+  }
 }
 
-/** The child: the app, plus what the benchmark asks of it over IPC. */
-async function serve() {
-  const app = await createApp(configFor(JSON.parse(process.env.BENCH_DATABASE!)));
-  const db = app.services.db;
-  // what the memory is made of at its peak, sampled from inside (for the breakdown)
-  const peaks: Record<string, number> = {};
-  const sample = () => Object.entries(process.memoryUsage()).forEach(([key, value]) => (peaks[key] = Math.max(peaks[key] ?? 0, value)));
-  let sampler: NodeJS.Timeout | undefined;
-  const handlers = {
-    token: async (c: { handle: string; roles?: string[] }) => ({ token: await app.services.auth.mint({ sub: `bench|${c.handle}`, handle: c.handle, roles: c.roles ?? [] }) }),
-    count: async () => ({ count: await db.lead.count() }),
-    insert: async (c: { rows: number }) => {
-      const account = await db.businessAccount.findFirstOrThrow({ where: { handle: 'bench.shop' }, select: { id: true } });
-      const form = await db.leadForm.findFirstOrThrow({ where: { accountId: account.id }, select: { id: true } });
-      const submitter = await db.user.findFirstOrThrow({ where: { handle: 'bench.viewer0' }, select: { id: true } });
-      for (let start = 0; start < c.rows; start += INSERT_BATCH) {
-        await db.$executeRawUnsafe(
-          `INSERT INTO "Lead" ("id", "formId", "accountId", "userId", "source", "adId", "answers", "createdAt", "updatedAt")
-           SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid,
-                  (CASE WHEN g % 3 = 0 THEN 'AD' ELSE 'PROFILE' END)::"LeadSource",
-                  CASE WHEN g % 3 = 0 THEN gen_random_uuid() END,
-                  jsonb_build_array(
-                    jsonb_build_object('question', 'ENQUIRY', 'answer', 'Quote request number ' || g || ', please call back'),
-                    jsonb_build_object('question', 'NAME', 'answer', 'Viewer ' || g),
-                    jsonb_build_object('question', 'PHONE', 'answer', '+33 1 23 45 67 89'),
-                    jsonb_build_object('question', 'EMAIL', 'answer', 'viewer' || g || '@example.com'),
-                    jsonb_build_object('question', 'COUNTRY_CITY', 'answer', 'France / Lyon')),
-                  now() - random() * interval '89 days', now()
-           FROM generate_series($4::int, $5::int) AS g`,
-          form.id,
-          account.id,
-          submitter.id,
-          start + 1,
-          Math.min(start + INSERT_BATCH, c.rows),
-        );
-      }
-      await db.$executeRawUnsafe(`ANALYZE "Lead"`);
-      return { count: await db.lead.count() };
-    },
-    memoryStart: async () => {
-      for (const key of Object.keys(peaks)) delete peaks[key];
-      sample();
-      sampler = setInterval(sample, SAMPLE_MS);
-      return {};
-    },
-    memoryReport: async () => {
-      sample();
-      clearInterval(sampler);
-      return { peaks };
-    },
-    stop: async () => {
-      await app.close();
-      process.exit(0);
-    },
-  };
-  process.on('message', async (command: Command) => {
-    try {
-      process.send!(await handlers[command.cmd](command as never));
-    } catch (error) {
-      process.send!({ error: String((error as Error)?.stack ?? error) });
+/** BENCH_EXPORT_ROWS leads for the bench account, with SQL; returns the account's lead count. */
+async function insertLeads(database: BenchDatabase, rows: number): Promise<number> {
+  return withDatabase(database, async (db) => {
+    const account = await db.businessAccount.findFirstOrThrow({ where: { handle: 'bench.shop' }, select: { id: true } });
+    const form = await db.leadForm.findFirstOrThrow({ where: { accountId: account.id }, select: { id: true } });
+    const submitter = await db.user.findFirstOrThrow({ where: { handle: 'bench.viewer0' }, select: { id: true } });
+    for (let start = 0; start < rows; start += INSERT_BATCH) {
+      await db.$executeRawUnsafe(
+        `INSERT INTO "Lead" ("id", "formId", "accountId", "userId", "source", "adId", "answers", "createdAt", "updatedAt")
+         SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid,
+                (CASE WHEN g % 3 = 0 THEN 'AD' ELSE 'PROFILE' END)::"LeadSource",
+                CASE WHEN g % 3 = 0 THEN gen_random_uuid() END,
+                jsonb_build_array(
+                  jsonb_build_object('question', 'ENQUIRY', 'answer', 'Quote request number ' || g || ', please call back'),
+                  jsonb_build_object('question', 'NAME', 'answer', 'Viewer ' || g),
+                  jsonb_build_object('question', 'PHONE', 'answer', '+33 1 23 45 67 89'),
+                  jsonb_build_object('question', 'EMAIL', 'answer', 'viewer' || g || '@example.com'),
+                  jsonb_build_object('question', 'COUNTRY_CITY', 'answer', 'France / Lyon')),
+                now() - random() * interval '89 days', now()
+         FROM generate_series($4::int, $5::int) AS g`,
+        form.id,
+        account.id,
+        submitter.id,
+        start + 1,
+        Math.min(start + INSERT_BATCH, rows),
+      );
     }
+    await db.$executeRawUnsafe(`ANALYZE "Lead"`);
+    return db.lead.count();
   });
-  process.send!({ url: app.url });
 }
 
 // ───────────── load ─────────────
 
 /** `clients` loops sharing one counter until `total` requests are done: rate, latencies, and the CPU the app and PostgreSQL used. */
-async function load(server: Server, database: string | undefined, clients: number, total: number, request: (client: number, index: number) => Promise<void>) {
+async function load(
+  server: AppProcess,
+  database: string | undefined,
+  clients: number,
+  total: number,
+  request: (client: number, index: number) => Promise<void>,
+) {
   let next = 0;
   const latencies: number[] = [];
   const appCpu = cpuSeconds(server.pid);
@@ -219,25 +182,43 @@ async function load(server: Server, database: string | undefined, clients: numbe
 async function main() {
   const database = await openBenchDatabase();
   const dbName = database.databaseUrl && new URL(database.databaseUrl).pathname.slice(1);
-  let server: Server | undefined;
+  let server: AppProcess | undefined;
   try {
+    buildApp();
     // ── 1. lead capture ──
     server = await startServer(database);
     const { url } = server;
-    const token = async (handle: string, roles?: string[]) => (await server!.call<{ token: string }>({ cmd: 'token', handle, roles })).token;
+    const token = await tokenMinter();
     const owner = await token('bench.owner');
 
     // an organization, an account and an approved form asking all five questions
     const org = await gql(url, owner, `mutation { organizationCreate(input: { name: "Bench" }) { organization { id } userErrors { code } } }`);
     const orgId = accepted(org.organizationCreate, 'organizationCreate').organization.id;
-    const account = await gql(url, owner, `mutation ($o: ID!) { businessAccountCreate(organizationId: $o, input: { handle: "bench.shop", displayName: "Bench", region: "FR", category: "Retail" }) { account { id } userErrors { code } } }`, { o: orgId });
+    const account = await gql(
+      url,
+      owner,
+      `mutation ($o: ID!) { businessAccountCreate(organizationId: $o, input: { handle: "bench.shop", displayName: "Bench", region: "FR", category: "Retail" }) { account { id } userErrors { code } } }`,
+      { o: orgId },
+    );
     const accountId: string = accepted(account.businessAccountCreate, 'businessAccountCreate').account.id;
-    const form = await gql(url, owner, `mutation ($a: ID!) { leadFormCreate(accountId: $a, input: { name: "Quote", introduction: "Tell us", questions: [ENQUIRY, NAME, PHONE, EMAIL, COUNTRY_CITY], privacyPolicyUrl: "https://bench.example.com/privacy" }) { leadForm { id } userErrors { code } } }`, { a: accountId });
+    const form = await gql(
+      url,
+      owner,
+      `mutation ($a: ID!) { leadFormCreate(accountId: $a, input: { name: "Quote", introduction: "Tell us", questions: [ENQUIRY, NAME, PHONE, EMAIL, COUNTRY_CITY], privacyPolicyUrl: "https://bench.example.com/privacy" }) { leadForm { id } userErrors { code } } }`,
+      { a: accountId },
+    );
     const formId: string = accepted(form.leadFormCreate, 'leadFormCreate').leadForm.id;
-    accepted((await gql(url, owner, `mutation ($id: ID!) { leadFormSubmit(id: $id) { userErrors { code } } }`, { id: formId })).leadFormSubmit, 'leadFormSubmit');
+    accepted(
+      (await gql(url, owner, `mutation ($id: ID!) { leadFormSubmit(id: $id) { userErrors { code } } }`, { id: formId })).leadFormSubmit,
+      'leadFormSubmit',
+    );
     const reviewer = await token('bench.reviewer', ['reviewer']);
     const queue = await gql(url, reviewer, `{ reviewQueue(kind: LEAD_FORM) { edges { node { id } } } }`);
-    accepted((await gql(url, reviewer, `mutation ($id: ID!) { reviewApprove(id: $id) { userErrors { code } } }`, { id: queue.reviewQueue.edges[0].node.id })).reviewApprove, 'reviewApprove');
+    accepted(
+      (await gql(url, reviewer, `mutation ($id: ID!) { reviewApprove(id: $id) { userErrors { code } } }`, { id: queue.reviewQueue.edges[0].node.id }))
+        .reviewApprove,
+      'reviewApprove',
+    );
 
     const viewers: string[] = [];
     for (let i = 0; i < CLIENTS; i++) viewers.push(await token(`bench.viewer${i}`));
@@ -263,23 +244,23 @@ async function main() {
     await load(server, dbName, CLIENTS, warmup, (client, index) => submit(client, SUBMISSIONS + index)); // users created, code warm
     const apiLayerOnly = await load(server, dbName, CLIENTS, SUBMISSIONS, (client) => gql(url, viewers[client], `{ viewer { handle } }`).then(() => undefined));
     const capture = await load(server, dbName, CLIENTS, SUBMISSIONS, submit);
-    const { count: stored } = await server.call<{ count: number }>({ cmd: 'count' });
-    if (stored !== SUBMISSIONS + warmup) throw new Error(`expected ${SUBMISSIONS + warmup} leads, found ${stored}`);
     const idempotentRetries = await load(server, dbName, CLIENTS, Math.min(2000, SUBMISSIONS), submit);
-    if ((await server.call<{ count: number }>({ cmd: 'count' })).count !== stored) throw new Error('retries stored new leads');
+    await server.stop();
+    // counted once the app is stopped: the retries must not have stored anything either
+    const stored = await withDatabase(database, (db) => db.lead.count());
+    if (stored !== SUBMISSIONS + warmup) throw new Error(`expected ${SUBMISSIONS + warmup} leads (first submissions; retries store none), found ${stored}`);
 
     // ── 2. export ──
     const insertStarted = performance.now();
-    const { count: expectedRows } = await server.call<{ count: number }>({ cmd: 'insert', rows: EXPORT_ROWS });
+    const expectedRows = await insertLeads(database, EXPORT_ROWS);
     const insertSeconds = (performance.now() - insertStarted) / 1000;
-    await server.stop();
 
     // a fresh app process: its memory is the export's, not that of the phases before
     server = await startServer(database);
     const exporter = server;
     const link = await gql(exporter.url, owner, `mutation ($a: ID!) { leadsExport(accountId: $a) { url userErrors { code } } }`, { a: accountId });
     const exportUrl: string = accepted(link.leadsExport, 'leadsExport').url;
-    await exporter.call({ cmd: 'memoryStart' });
+    await exporter.memoryStart(SAMPLE_MS);
     const rssBefore = memoryOf(exporter.pid, 'VmRSS');
     let peakRss = rssBefore;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, memoryOf(exporter.pid, 'VmRSS'))), SAMPLE_MS);
@@ -299,14 +280,14 @@ async function main() {
     clearInterval(sampler);
     const exportCpu = cpuSeconds(exporter.pid) - cpuBefore;
     const highWaterMark = memoryOf(exporter.pid, 'VmHWM');
-    const { peaks } = await exporter.call<{ peaks: Record<string, number> }>({ cmd: 'memoryReport' });
+    const peaks = await exporter.memoryReport();
     const rows = lines - 1; // the header; no answer holds a newline
     if (rows !== expectedRows) throw new Error(`exported ${rows} rows, expected ${expectedRows}`);
 
     const results = {
       database: database.databaseUrl ? 'PostgreSQL' : 'PGlite',
       node: process.version,
-      appFlags: process.env.BENCH_APP_FLAGS ?? '',
+      appFlags: exporter.flags.join(' '),
       cpus: os.cpus().length,
       loadAverage: os.loadavg().map((n) => +n.toFixed(1)),
       capture,
@@ -367,5 +348,4 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
 
 // ───────────── entry ─────────────
 
-if (process.argv[2] === '--server') await serve();
-else await main();
+await main();

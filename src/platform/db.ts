@@ -6,7 +6,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { applyMigrations } from './migrations.ts';
+import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 
 export type Db = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
@@ -50,20 +50,21 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
 
 /** Opens the database, applies pending migrations, and returns a connected client. */
 export async function openDatabase(target: DbTarget, options: { migrate?: boolean } = {}): Promise<Database> {
-  if (options.migrate !== false && target.databaseUrl) {
-    // the schema engine takes a session-level advisory lock and never releases it: on a pooled
-    // connection it would outlive the migration and block every other instance's start, so
-    // migrate over a connection of its own and close it
-    const migrator = await openAdapterFactory(target);
-    try {
-      await applyMigrations(migrator.factory);
-    } finally {
-      await migrator.close();
-    }
-  }
   const opened = await openAdapterFactory(target);
   try {
-    if (options.migrate !== false && !target.databaseUrl) await applyMigrations(opened.factory);
+    if (options.migrate !== false && (await hasPendingMigrations(opened.factory))) {
+      if (target.databaseUrl) {
+        // the schema engine takes a session-level advisory lock and never releases it: on a pooled
+        // connection it would outlive the migration and block every other instance's start, so
+        // migrate over a connection of its own and close it
+        const migrator = await openAdapterFactory(target);
+        try {
+          await applyMigrations(migrator.factory);
+        } finally {
+          await migrator.close();
+        }
+      } else await applyMigrations(opened.factory);
+    }
     const prisma = new PrismaClient({ adapter: opened.factory });
     await prisma.$connect();
     return {

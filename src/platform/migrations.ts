@@ -1,6 +1,7 @@
 // Applies and authors Prisma migrations without Prisma's native engine (which cannot be
 // downloaded offline): the wasm build of the schema engine, driven through a driver
 // adapter. It writes `_prisma_migrations` exactly as the native CLI does.
+import { existsSync } from 'node:fs';
 import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -8,7 +9,16 @@ import { fileURLToPath } from 'node:url';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The project root: the nearest folder holding package.json (this file runs from src/platform or bundled in dist/). */
+function projectRoot(): string {
+  const start = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no package.json above ${start}`);
+  }
+}
+
+const root = projectRoot();
 export const prismaDir = path.join(root, 'prisma');
 export const migrationsDir = path.join(prismaDir, 'migrations');
 const schemaPath = path.join(prismaDir, 'schema.prisma');
@@ -72,6 +82,32 @@ export async function readMigrations(): Promise<MigrationList> {
     shadowDbInitScript: '',
     migrationDirectories,
   };
+}
+
+/**
+ * Whether some migration folder is not recorded as applied (or a migration failed). One cheap
+ * query, so that a start-up with nothing to do never loads the schema engine (a large WASM
+ * module that would stay in the process's memory). Checksums are not compared: deploying
+ * does not act on them either.
+ */
+export async function hasPendingMigrations(factory: SqlMigrationAwareDriverAdapterFactory): Promise<boolean> {
+  const names = (await readMigrations()).migrationDirectories.map((entry) => entry.path);
+  const adapter = await factory.connect();
+  try {
+    const table = await adapter.queryRaw({ sql: `SELECT to_regclass('_prisma_migrations') IS NOT NULL AS "present"`, args: [], argTypes: [] });
+    if (!table.rows[0]?.[0]) return true;
+    const recorded = await adapter.queryRaw({
+      sql: `SELECT "migration_name", "finished_at" IS NOT NULL AS "finished" FROM "_prisma_migrations" WHERE "rolled_back_at" IS NULL`,
+      args: [],
+      argTypes: [],
+    });
+    // an unfinished row is a failed (or running) migration: let the engine report it or wait for it
+    if (recorded.rows.some(([, finished]) => !finished)) return true;
+    const applied = new Set(recorded.rows.map(([name]) => String(name)));
+    return names.some((name) => !applied.has(name));
+  } finally {
+    await adapter.dispose();
+  }
 }
 
 /** Applies every migration not yet recorded in `_prisma_migrations`; returns their names. */

@@ -4,6 +4,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
+import { createFanout } from './fanout.ts';
 
 /** Modules add their topics here by declaration merging (see each module's events.ts). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -20,9 +21,16 @@ export interface PubSub {
 type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]>>>;
 
 function wrap(raw: RawPubSub, close: () => Promise<void>): PubSub {
+  // one raw subscription per topic:id on this instance, however many local subscribers
+  const local = createFanout<unknown>({
+    open: (key) => {
+      const split = key.indexOf(':');
+      return raw.subscribe(key.slice(0, split), key.slice(split + 1))[Symbol.asyncIterator]() as AsyncIterator<unknown>;
+    },
+  });
   return {
     publish: (topic, id, payload) => raw.publish(topic, id, payload),
-    subscribe: (topic, id) => raw.subscribe(topic, id) as never,
+    subscribe: (topic, id) => local.subscribe(`${topic}:${id}`) as never,
     close,
   };
 }

@@ -108,18 +108,19 @@ describe('streaming a large export', () => {
   });
 
   it('cuts the connection when the database fails mid-way, so a partial file never looks complete', async () => {
-    const real = t.db.lead.findMany.bind(t.db.lead);
+    // pages are read with $queryRaw (src/modules/leads/export-query.ts): the third one fails
+    const real = t.db.$queryRaw.bind(t.db);
     let calls = 0;
-    const findMany = vi.spyOn(t.db.lead, 'findMany').mockImplementation(((args: never) => {
+    const queryRaw = vi.spyOn(t.db, '$queryRaw').mockImplementation(((...args: never[]) => {
       calls += 1;
-      return calls === 3 ? Promise.reject(new Error('connection lost')) : real(args);
+      return calls === 3 ? Promise.reject(new Error('connection lost')) : (real as (...a: never[]) => unknown)(...args);
     }) as never);
     try {
       const url = await exportUrl();
       await expect(read(url)).rejects.toThrow();
       expect(calls).toBe(3);
     } finally {
-      findMany.mockRestore();
+      queryRaw.mockRestore();
     }
   });
 });

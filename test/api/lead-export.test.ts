@@ -177,6 +177,8 @@ describe('the CSV', () => {
     ['sources', () => ({ filter: { sources: ['PROFILE', 'LIVE'] } }), ['recent', 'live', 'oldest']],
     ['statuses', () => ({ filter: { statuses: ['QUALIFIED', 'CONTACTED'] } }), ['video', 'oldest']],
     ['completed', () => ({ filter: { completed: false } }), ['recent', 'live']],
+    ['completed: true', () => ({ filter: { completed: true } }), ['video', 'oldest']],
+    ['statuses and completed together', () => ({ filter: { statuses: ['NEW', 'QUALIFIED'], completed: true } }), ['video']],
     ['form', () => ({ filter: { formId: emailFormId } }), ['live']],
     ['the filter’s own time range, within the window', () => ({ filter: { submittedAfter: new Date(now.getTime() - 20 * DAY).toISOString() } }), ['recent', 'live']],
     [
@@ -187,6 +189,11 @@ describe('the CSV', () => {
   ])('keeps only the leads in range and filter: %s', async (_name, input, expected) => {
     const { byColumn } = await download(await exportLink('owner', input()));
     expect(ids(byColumn)).toEqual(expected);
+  });
+
+  it('keeps only the leads in range and filter: assignee', async () => {
+    const { byColumn } = await download(await exportLink('owner', { filter: { assigneeId: await userGlobalId(t, 'agent') } }));
+    expect(ids(byColumn)).toEqual(['video']);
   });
 
   it('with no end, includes leads submitted after the link was made', async () => {

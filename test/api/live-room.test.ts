@@ -14,6 +14,7 @@ import {
   liveDm,
   liveLead,
   liveSuite,
+  openStream,
   scheduleLive,
   sessionRow,
   setVisible,
@@ -61,6 +62,32 @@ describe('what viewers see', () => {
     await endLive(team.owner, id);
     expect(await room.value()).toMatchObject({ state: 'ENDED' });
     await expect.poll(() => room.completed).toBe(true);
+  });
+
+  it('viewers who ask for different fields each get their own answer to the same change', async () => {
+    // one execution per change is shared among identical subscriptions: different documents
+    // and variables must not see each other's result
+    const id = await startLive(team.owner, team.shop);
+    const other = await startLive(team.as('foreign'), team.foreignShop);
+    const full = watchRoom(t.as('shape.full'), id);
+    const same = watchRoom(t.as('shape.same'), id);
+    const narrow = openStream<{ state: string; n: { label: string | null }[] }>(
+      t.as('shape.narrow'),
+      `subscription ($s: ID!) { liveRoom(sessionId: $s) { state n: entries { label } } }`,
+      { s: id },
+      'liveRoom',
+    );
+    const elsewhere = watchRoom(t.as('shape.elsewhere'), other);
+    await Promise.all([full.value(), same.value(), narrow.value(), elsewhere.value()]);
+    const entry = await addEntry(team.owner, id, { type: 'BUSINESS', function: 'WEBSITE', label: 'Shop', target: 'https://shop.example.com' });
+    await setVisible(team.owner, entry.id, true);
+    const [a, b, c] = await Promise.all([full.value(), same.value(), narrow.value()]);
+    expect(a).toMatchObject({ sessionId: id, entries: [{ id: entry.id, label: 'Shop', type: 'BUSINESS' }] });
+    expect(b).toEqual(a);
+    expect(c).toEqual({ state: 'LIVE', n: [{ label: 'Shop' }] });
+    expect(await elsewhere.stream.quiet()).toBe(true);
+    await Promise.all([endLive(team.owner, id), endLive(team.as('foreign'), other)]);
+    expect((await elsewhere.value()).state).toBe('ENDED');
   });
 
   it('never carries other viewers’ messages or leads, nor anything personal', async () => {

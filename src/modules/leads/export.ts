@@ -3,12 +3,13 @@
 // memory stays flat whatever the row count.
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { stringify } from 'csv-stringify';
 import type { LeadFilter } from './service.ts';
-import { leadWhere } from './service.ts';
+import { exportPage, type ExportCursor, type ExportRow } from './export-query.ts';
+import { stringify } from 'csv-stringify/sync';
 import { neutraliseCell, questionLabels, questionOrder, type Answer } from './rules.ts';
 import { createAccess, managerRoles } from '../../platform/access.ts';
 import type { AppServices } from '../../platform/context.ts';
+import type { Db } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
 
 export const EXPORT_WINDOW_DAYS = 90;
@@ -44,6 +45,31 @@ export async function createExportLink(services: AppServices, userId: string, re
 }
 
 const columns = ['Submitted at', 'Source', 'Form', 'Status', 'Assignee', ...questionOrder.map((q) => questionLabels[q]), 'Video ID', 'Live session ID', 'Lead ID'];
+// a whole page at a time through csv-stringify: one string and one socket write per page, not
+// a stream transform and a write per row
+const csvText = (records: string[][]) => stringify(records, { cast: { string: neutraliseCell } });
+const answerIndex = new Map(questionOrder.map((question, index) => [question, index]));
+
+/** One CSV record (columns above); an answer to a question asked twice keeps the last, as a Map would. */
+function csvRow(lead: ExportRow): string[] {
+  const answers: string[] = questionOrder.map(() => '');
+  for (const { question, answer } of (typeof lead.answers === 'string' ? JSON.parse(lead.answers) : lead.answers) as Answer[]) {
+    const index = answerIndex.get(question);
+    if (index !== undefined) answers[index] = answer ?? '';
+  }
+  return [lead.createdAt.toISOString(), lead.source, lead.formName, lead.status, lead.assigneeHandle ?? '', ...answers, lead.postId ?? '', lead.liveSessionId ?? '', lead.id];
+}
+
+/**
+ * The next page as CSV text, and where the page after it starts (null after the last). A
+ * function of its own so that the page's rows are garbage before the wait for the socket.
+ */
+async function nextChunk(db: Db, accountId: string, filter: LeadFilter, cursor: ExportCursor | null): Promise<{ text: string; next: ExportCursor | null }> {
+  const page = await exportPage(db, accountId, filter, cursor, EXPORT_PAGE_SIZE);
+  const text = page.length ? csvText(page.map(csvRow)) : '';
+  const last = page[page.length - 1];
+  return { text, next: page.length < EXPORT_PAGE_SIZE ? null : { createdAt: last.createdAt, id: last.id } };
+}
 
 /** GET /exports/leads.csv?token=… */
 export function leadExportRoute(services: AppServices) {
@@ -70,70 +96,32 @@ export function leadExportRoute(services: AppServices) {
     const filter = claims.filter as Omit<LeadFilter, 'submittedAfter' | 'submittedBefore'>;
     const from = new Date(String(claims.from));
     const to = claims.to ? new Date(String(claims.to)) : null;
-    const where = leadWhere(accountId, { ...filter, submittedAfter: from, submittedBefore: to });
 
     res.writeHead(200, {
       'content-type': 'text/csv; charset=utf-8',
       'content-disposition': `attachment; filename="leads-${account.handle}-${(to ?? services.clock.now()).toISOString().slice(0, 10)}.csv"`,
       'cache-control': 'no-store',
     });
-    res.write('\uFEFF'); // lets spreadsheet apps detect UTF-8 (CJK answers)
-    const csv = stringify({ header: true, columns, cast: { string: neutraliseCell } });
-    csv.pipe(res);
+    // a BOM lets spreadsheet apps detect UTF-8 (CJK answers)
+    res.write('\uFEFF' + csvText([columns]));
     // one listener for the whole download (not one per wait for 'drain')
     const closed = new AbortController();
     res.once('close', () => closed.abort());
-    let cursor: { createdAt: Date; id: string } | null = null;
+    const where = { ...filter, submittedAfter: from, submittedBefore: to };
+    let cursor: ExportCursor | null = null;
     try {
-      while (!closed.signal.aborted) {
-        const page: {
-          id: string;
-          createdAt: Date;
-          source: string;
-          status: string;
-          answers: unknown;
-          postId: string | null;
-          liveSessionId: string | null;
-          form: { name: string };
-          assignee: { handle: string } | null;
-        }[] = await services.db.lead.findMany({
-          // (createdAt, id) < cursor; the redundant `createdAt <= cursor` bounds the index scan,
-          // so each page starts where the last one ended instead of re-reading it
-          where: cursor
-            ? { AND: [where, { createdAt: { lte: cursor.createdAt } }, { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }] }
-            : where,
-          orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-          take: EXPORT_PAGE_SIZE,
-          select: { id: true, createdAt: true, source: true, status: true, answers: true, postId: true, liveSessionId: true, form: { select: { name: true } }, assignee: { select: { handle: true } } },
-        });
-        for (const lead of page) {
-          const answers = new Map((lead.answers as Answer[]).map((a) => [a.question, a.answer]));
-          const row = [
-            lead.createdAt.toISOString(),
-            lead.source,
-            lead.form.name,
-            lead.status,
-            lead.assignee?.handle ?? '',
-            ...questionOrder.map((q) => answers.get(q) ?? ''),
-            lead.postId ?? '',
-            lead.liveSessionId ?? '',
-            lead.id,
-          ];
-          if (!csv.write(row)) await once(csv, 'drain', { signal: closed.signal }).catch(() => undefined);
-        }
-        if (page.length < EXPORT_PAGE_SIZE) break;
-        const last = page[page.length - 1];
-        cursor = { createdAt: last.createdAt, id: last.id };
-      }
+      do {
+        const chunk = await nextChunk(services.db, accountId, where, cursor);
+        if (chunk.text && !res.write(chunk.text)) await once(res, 'drain', { signal: closed.signal }).catch(() => undefined);
+        cursor = chunk.next;
+      } while (cursor && !closed.signal.aborted);
     } catch (error) {
       // the 200 is already sent: cut the connection so that a failed export can never pass
       // for a complete (truncated) file, then let the server log the fault
-      csv.unpipe(res);
-      csv.destroy();
       res.destroy();
       throw error;
     }
-    csv.end();
+    res.end();
     return true;
   };
 }

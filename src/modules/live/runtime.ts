@@ -7,6 +7,7 @@ import type { AppServices } from '../../platform/context.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { appendEvent } from './event-log.ts';
 import { computeStats } from './stats.ts';
+import { ViewerCounter } from './viewer-count.ts';
 
 export const STATS_INTERVAL_MS = 1000;
 const MINUTE = 60_000;
@@ -18,8 +19,12 @@ export class LiveRuntime {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly listeners = new Set<() => void>();
+  /** joins and leaves, written in batches */
+  readonly viewers: ViewerCounter;
 
-  constructor(private readonly services: AppServices) {}
+  constructor(private readonly services: AppServices) {
+    this.viewers = new ViewerCounter(services.db, (sessionId) => this.statsChanged(sessionId));
+  }
 
   start(): void {
     if (this.timer || this.services.runtime.isStopped) return;

@@ -15,6 +15,7 @@ import { computeStats } from './stats.ts';
 import { loadEvents } from './event-log.ts';
 import './hooks.ts';
 import { roomSnapshot, type RoomEntry, type RoomSnapshot } from './room.ts';
+import { roomStream } from './room-stream.ts';
 import * as live from './service.ts';
 import { hostStream, type StreamedEvent } from './stream.ts';
 
@@ -178,6 +179,8 @@ const RoomEntryRef = builder.objectRef<RoomEntry>('LiveRoomEntry').implement({
   }),
 });
 
+// LiveRoom and LiveRoomEntry must never read the context: `liveRoom` shares one execution of a
+// snapshot among all its viewers (platform/shared-results.ts)
 const LiveRoomRef = builder.objectRef<RoomSnapshot>('LiveRoom').implement({
   description: 'What a viewer of the live sees: never other viewers’ messages or personal data.',
   fields: (t) => ({
@@ -376,21 +379,18 @@ builder.subscriptionFields((t) => ({
 async function viewerRoom(ctx: Context, sessionId: string): Promise<AsyncIterable<RoomSnapshot>> {
   if (!(await ctx.db.liveSession.count({ where: { id: sessionId } }))) return relay((async function* (): AsyncGenerator<RoomSnapshot> {})());
   const updates = ctx.pubsub.subscribe('liveRoom', sessionId);
-  const counted = await live.countViewer(ctx, sessionId, 1);
-  const first = await roomSnapshot(ctx.db, sessionId);
-  const room = async function* () {
-    yield first;
-    if (first.state === 'ENDED') return;
-    for await (const snapshot of updates) {
-      yield snapshot;
-      if (snapshot.state === 'ENDED') return;
-    }
-  };
-  return relay(room(), {
-    // leaving (or the end) uncounts the viewer at once, not at the next room change
-    onStop: async () => {
-      await (updates as AsyncIterator<unknown>).return?.();
-      if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
-    },
+  let counted = false;
+  let first: RoomSnapshot;
+  try {
+    counted = await live.countViewer(ctx, sessionId, 1);
+    first = await roomSnapshot(ctx.db, sessionId);
+  } catch (error) {
+    await updates.return?.();
+    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
+    throw error;
+  }
+  // leaving (or the end) uncounts the viewer at once, not at the next room change
+  return roomStream(first, updates, async () => {
+    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
   });
 }

@@ -252,14 +252,8 @@ export async function removeEntry(deps: Deps, entryId: string) {
  * A viewer joins (+1) or leaves (-1) the room; the count never goes below zero. Viewers who
  * wait in the room before the start count too: they are watching once it starts.
  */
-export async function countViewer(deps: Deps, sessionId: string, delta: 1 | -1): Promise<boolean> {
-  const changed = await deps.db.$executeRaw`
-    UPDATE "LiveSession"
-    SET "viewerCount" = GREATEST(0, "viewerCount" + ${delta}),
-        "peakViewers" = GREATEST("peakViewers", "viewerCount" + ${delta})
-    WHERE id = ${sessionId}::uuid AND state <> 'ENDED'`;
-  if (changed > 0) await liveRuntime(deps as AppServices).statsChanged(sessionId);
-  return changed > 0;
+export function countViewer(deps: Deps, sessionId: string, delta: 1 | -1): Promise<boolean> {
+  return liveRuntime(deps as AppServices).viewers.add(sessionId, delta);
 }
 
 export interface OrderInput {

@@ -1,0 +1,21 @@
+// Preloaded into the benchmarked app process (`node --import …/app-probe.mjs dist/main.mjs`):
+// samples process.memoryUsage() on request over the IPC channel, so a benchmark can tell what
+// the app's peak memory is made of. Plain JavaScript, no loader hooks, a few KB: it does not
+// change what it measures. Only active when the process was forked with an IPC channel.
+if (process.send) {
+  const peaks = {};
+  let sampler;
+  const sample = () => Object.entries(process.memoryUsage()).forEach(([key, value]) => (peaks[key] = Math.max(peaks[key] ?? 0, value)));
+  process.on('message', (message) => {
+    if (message?.probe === 'memoryStart') {
+      for (const key of Object.keys(peaks)) delete peaks[key];
+      sample();
+      sampler = setInterval(sample, Number(message.intervalMs ?? 50));
+      process.send({ probe: 'memoryStart' });
+    } else if (message?.probe === 'memoryReport') {
+      sample();
+      clearInterval(sampler);
+      process.send({ probe: 'memoryReport', peaks });
+    }
+  });
+}
