@@ -24,6 +24,7 @@
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379 npm run bench:live
 //   BENCH_DM_RATES=50,500 BENCH_DM_SECONDS=10 BENCH_SOCKETS=100 BENCH_SUBSCRIPTIONS_PER_SOCKET=100 npm run bench:live
 //   BENCH_ONLY=fanout BENCH_APP_FLAGS=--cpu-prof npm run bench:live   (BENCH_ONLY=dm|fanout)
+//   BENCH_ONLY=dm BENCH_SCENARIOS=postgres npm run bench:live   (BENCH_SCENARIOS: pglite,postgres,redis)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -36,6 +37,7 @@ import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { productionCommand } from './app-process.ts';
 import { accepted, gql, percentile } from './http.ts';
 
 /** the sustained rates to try, per second (the target is 500) */
@@ -70,8 +72,15 @@ interface Child {
 /** Forks this script in a role; commands are answered one at a time, in order. */
 async function spawn(role: '--server' | '--viewers', env: Record<string, string>): Promise<Child> {
   const child = fork(fileURLToPath(import.meta.url), [role], {
-    // BENCH_APP_FLAGS: more node flags for the children, e.g. --cpu-prof
-    execArgv: ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096', ...(process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean)],
+    // the app instances get `npm start`'s V8 flags (heap and WASM tuning); BENCH_APP_FLAGS: more
+    // node flags for the children, e.g. --cpu-prof
+    execArgv: [
+      '--import',
+      'tsx',
+      '--expose-gc',
+      ...(role === '--server' ? productionCommand().flags : []),
+      ...(process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean),
+    ],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -622,6 +631,9 @@ async function main() {
   if (process.env.DATABASE_URL) scenarios.push({ name: 'one instance, PostgreSQL', instances: 1, postgres: true, redis: false, target: 50 });
   if (process.env.DATABASE_URL && process.env.REDIS_URL)
     scenarios.push({ name: 'two instances, PostgreSQL + Redis (DMs to B, host on A)', instances: 2, postgres: true, redis: true, target: 100 });
+  // BENCH_SCENARIOS=postgres,redis runs only those (pglite, postgres, redis)
+  const only = process.env.BENCH_SCENARIOS?.split(',');
+  if (only) scenarios.splice(0, scenarios.length, ...scenarios.filter((s) => only.includes(s.redis ? 'redis' : s.postgres ? 'postgres' : 'pglite')));
 
   log(
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${os.cpus().length} CPUs (load average ${os

@@ -8,11 +8,16 @@ import type { PendingEvents } from '../../platform/events.ts';
 import './events.ts';
 
 export async function appendEvent(tx: Tx, events: PendingEvents, sessionId: string, type: LiveEventType, payload: Prisma.InputJsonValue, at: Date): Promise<number> {
-  const [{ lastSeq }] = await tx.$queryRaw<{ lastSeq: number }[]>`
-    UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${sessionId}::uuid RETURNING "lastSeq"`;
-  await tx.liveEvent.create({ data: { sessionId, seq: lastSeq, type, payload, createdAt: at } });
-  events.add('live', sessionId, { sessionId, seq: lastSeq, type, payload, at: at.toISOString() });
-  return lastSeq;
+  // one statement: the session row stays locked from taking the number until COMMIT, so the
+  // shorter the rest of the transaction, the more events a session can take per second
+  // (timestamps are stored as UTC timestamp(3): an ISO string cast, not a zone-shifted timestamptz)
+  const [{ seq }] = await tx.$queryRaw<{ seq: number }[]>`
+    WITH next AS (UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${sessionId}::uuid RETURNING "lastSeq")
+    INSERT INTO "LiveEvent" ("sessionId", "seq", "type", "payload", "createdAt")
+    SELECT ${sessionId}::uuid, "lastSeq", ${type}::"LiveEventType", ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamp(3) FROM next
+    RETURNING "seq"`;
+  events.add('live', sessionId, { sessionId, seq, type, payload, at: at.toISOString() });
+  return seq;
 }
 
 /** Events with afterSeq < seq <= upToSeq, in order. */

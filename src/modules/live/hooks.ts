@@ -10,11 +10,27 @@ import { appendEvent } from './event-log.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { existingLiveRuntime } from './runtime.ts';
 
-async function runningSession(tx: Tx, sessionId: string, accountId: string, field: string[]) {
-  const session = await tx.liveSession.findUnique({ where: { id: sessionId } });
+const sessionColumns = { accountId: true, state: true, allowViewerMessages: true, autoResponsesEnabled: true } as const;
+
+function checkRunning<S extends { accountId: string; state: string }>(session: S | null, accountId: string, field: string[]): S {
   if (!session || session.accountId !== accountId) refuse('NOT_FOUND', field, 'No live session of this account has this id.');
   if (session.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', field);
   return session;
+}
+
+async function runningSession(tx: Tx, sessionId: string, accountId: string, field: string[]) {
+  return checkRunning(await tx.liveSession.findUnique({ where: { id: sessionId }, select: sessionColumns }), accountId, field);
+}
+
+// the auto-reply guard and the inbound hook of one message read its session once
+const sessionOfMessage = new WeakMap<object, ReturnType<typeof readSession>>();
+function readSession(tx: Tx, sessionId: string) {
+  return tx.liveSession.findUnique({ where: { id: sessionId }, select: sessionColumns });
+}
+function sessionOf(tx: Tx, message: { liveSessionId: string | null }) {
+  let reading = sessionOfMessage.get(message);
+  if (!reading) sessionOfMessage.set(message, (reading = readSession(tx, message.liveSessionId!)));
+  return reading;
 }
 
 /** After commit, let the app's live runtime emit (throttled) STATS. */
@@ -25,9 +41,9 @@ function statsChanged(runtime: Runtime | undefined, sessionId: string) {
 registerInboundHook(async (tx, event) => {
   const sessionId = event.message.liveSessionId;
   if (!sessionId) return;
-  const session = await runningSession(tx, sessionId, event.conversation.accountId, ['context', 'liveSessionId']);
+  const session = checkRunning(await sessionOf(tx, event.message), event.conversation.accountId, ['context', 'liveSessionId']);
   if (!session.allowViewerMessages) refuse('VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']);
-  const viewer = await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { id: true, handle: true } });
+  const viewer = { id: event.conversation.userId, handle: event.senderHandle ?? (await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { handle: true } })).handle };
   await appendEvent(
     tx,
     event.events,
@@ -48,8 +64,7 @@ registerInboundHook(async (tx, event) => {
 
 registerAutoReplyGuard(async (tx, event) => {
   if (!event.message.liveSessionId) return true;
-  const session = await tx.liveSession.findUnique({ where: { id: event.message.liveSessionId }, select: { autoResponsesEnabled: true } });
-  return session?.autoResponsesEnabled ?? true;
+  return (await sessionOf(tx, event.message))?.autoResponsesEnabled ?? true;
 });
 
 registerLeadHook(async (tx, { lead, formName, events, runtime }) => {

@@ -38,6 +38,8 @@ export interface InboundEvent {
   now: Date;
   events: PendingEvents;
   runtime?: Runtime;
+  /** the sender's handle, read with the account before the transaction */
+  senderHandle?: string;
 }
 
 /** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
@@ -152,34 +154,40 @@ export interface InboundContext {
  */
 export async function receiveMessage(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext = {}) {
   const errors: UserError[] = [];
-  const account = await deps.db.businessAccount.findUnique({ where: { id: accountId }, select: { id: true, whoCanMessage: true, handle: true } });
-  if (!account) refuse('NOT_FOUND', ['accountId'], 'No business account has this id.');
+  // one round trip for everything the checks need: the account, the conversation so far,
+  // whether the user follows the account, and the sender's handle
+  const [found] = await deps.db.$queryRaw<{ whoCanMessage: 'EVERYONE' | 'FOLLOWERS' | 'NO_ONE'; handle: string; conversationState: string | null; follows: boolean; senderHandle: string | null }[]>`
+    SELECT a."whoCanMessage"::text AS "whoCanMessage", a."handle", c."state"::text AS "conversationState",
+           EXISTS (SELECT 1 FROM "Follow" f WHERE f."userId" = ${userId}::uuid AND f."accountId" = a."id") AS "follows",
+           (SELECT u."handle" FROM "User" u WHERE u."id" = ${userId}::uuid) AS "senderHandle"
+    FROM "BusinessAccount" a LEFT JOIN "Conversation" c ON c."accountId" = a."id" AND c."userId" = ${userId}::uuid
+    WHERE a."id" = ${accountId}::uuid`;
+  if (!found) refuse('NOT_FOUND', ['accountId'], 'No business account has this id.');
+  const account = { whoCanMessage: found.whoCanMessage, handle: found.handle };
   if (content.kind === 'SHARE_POST') {
     const post = await deps.db.post.findUnique({ where: { id: content.postId }, select: { id: true } });
     if (!post) errors.push(userError('NOT_FOUND', ['input', 'postId'], 'No post has this id.'));
   }
   const mediaType = await checkContent(deps, content, 'INBOUND', errors);
   refuseIfAny(errors);
-  const existing = await deps.db.conversation.findUnique({ where: { accountId_userId: { accountId, userId } }, select: { state: true } });
-  if (account.whoCanMessage === 'NO_ONE' && (!existing || existing.state === 'REQUEST')) {
+  if (account.whoCanMessage === 'NO_ONE' && (!found.conversationState || found.conversationState === 'REQUEST')) {
     refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${account.handle} does not accept direct messages.`);
   }
   const events = new PendingEvents();
   const result = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
-    let state: 'OPEN' | 'REQUEST' = 'OPEN';
-    if (account.whoCanMessage === 'FOLLOWERS') {
-      const follows = await tx.follow.findUnique({ where: { userId_accountId: { userId, accountId } }, select: { userId: true } });
-      if (!follows) state = 'REQUEST';
-    }
-    // the unique (account, user) pair decides who creates the conversation under concurrency
-    await tx.conversation.createMany({
-      data: [{ accountId, userId, state, origin: context.origin ?? 'ORGANIC', liveSessionId: context.liveSessionId ?? null, lastMessageAt: now }],
-      skipDuplicates: true,
+    const state = account.whoCanMessage === 'FOLLOWERS' && !found.follows ? 'REQUEST' : 'OPEN';
+    // create or lock in one statement (the unique (account, user) pair decides who creates it
+    // under concurrency; the no-op update takes the row lock); before = the row as it was
+    const before = await tx.conversation.upsert({
+      where: { accountId_userId: { accountId, userId } },
+      create: { accountId, userId, state, origin: context.origin ?? 'ORGANIC', liveSessionId: context.liveSessionId ?? null, lastMessageAt: now },
+      update: { accountId },
+      select: { id: true, state: true, lastUserMessageAt: true },
     });
-    const { id } = await tx.conversation.findUniqueOrThrow({ where: { accountId_userId: { accountId, userId } }, select: { id: true } });
-    const before = await lockConversation(tx, id);
-    const isFirstInbound = (await tx.message.count({ where: { conversationId: id, direction: 'INBOUND' } })) === 0;
+    const id = before.id;
+    // only the user's messages set lastUserMessageAt
+    const isFirstInbound = before.lastUserMessageAt === null;
     const mediaKey = await storeMedia(tx, deps.media, content, mediaType);
     const message = await tx.message.create({
       data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, createdAt: now, ...messageData(content, mediaKey) },
@@ -199,7 +207,7 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
     });
     events.add('inbox', accountId, { type: 'MESSAGE_RECEIVED', conversationId: id, messageId: message.id });
     events.add('conversation', id, { type: 'MESSAGE', conversationId: id, messageId: message.id });
-    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events, runtime: deps.runtime });
+    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events, runtime: deps.runtime, senderHandle: found.senderHandle ?? undefined });
     return { conversationId: id, message };
   });
   events.publishTo(deps.pubsub);
