@@ -35,6 +35,8 @@ const envSchema = z.object({
   CHAT_LINK_BASE: optionalUrl(['https', 'http']),
   LIVE_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  MUTATION_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
+  MUTATION_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -60,6 +62,8 @@ export interface Config {
   chatLinkBase: string;
   /** how often each instance checks for due live reminders and pending stats */
   liveTickMs: number;
+  /** mutations executing at once per instance, and how long others wait before OVERLOADED */
+  admission: { concurrency: number; queueMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +95,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
     liveTickMs: env.LIVE_TICK_MS,
+    admission: { concurrency: env.MUTATION_CONCURRENCY, queueMs: env.MUTATION_QUEUE_MS },
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
     ...overrides,
   };

@@ -36,9 +36,11 @@ interface Shared {
   loadDataDir?: Blob;
   mediaDir: string;
   dataDir: string;
+  /** configuration on top of the test defaults */
+  env?: Record<string, string>;
 }
 
-async function createDatabase(): Promise<Omit<Shared, 'mediaDir' | 'dataDir'> & { drop(): Promise<void> }> {
+async function createDatabase(): Promise<Omit<Shared, 'mediaDir' | 'dataDir' | 'env'> & { drop(): Promise<void> }> {
   const baseUrl = process.env.DATABASE_URL;
   const template = inject('postgresTemplate');
   if (baseUrl && template) {
@@ -82,6 +84,7 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     REDIS_URL: process.env.REDIS_URL,
     AUTH_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
+    ...shared.env,
   });
   const app = await createApp(config, { clock, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
   const tokens = new Map<string, Promise<string>>();
@@ -109,12 +112,13 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
 }
 
 /** Starts an app on a fresh database; call `close()` in afterAll. */
-export async function startApp(options: { now?: string } = {}): Promise<TestApp> {
+/** `env`: more configuration for this app (e.g. tight limits), on top of the test defaults. */
+export async function startApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-test-'));
   const database = await createDatabase();
   const clock = new ManualClock(options.now ?? new Date());
   const cleanups: (() => Promise<void>)[] = [];
-  const shared: Shared = { ...database, mediaDir: path.join(dir, 'media'), dataDir: dir };
+  const shared: Shared = { ...database, mediaDir: path.join(dir, 'media'), dataDir: dir, env: options.env ?? {} };
   const first = await boot(shared, clock, cleanups);
   return {
     ...first,

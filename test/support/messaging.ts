@@ -110,7 +110,7 @@ export async function dmTeam(t: TestApp, prefix = `dm${++teams}`): Promise<DmTea
 }
 
 /** A fresh app (optionally at a set time) with a DM team on it; close `t` in afterAll. */
-export async function startWithDmTeam(options: { now?: string } = {}): Promise<{ t: TestApp; team: DmTeam }> {
+export async function startWithDmTeam(options: { now?: string; env?: Record<string, string> } = {}): Promise<{ t: TestApp; team: DmTeam }> {
   const t = await startApp(options);
   return { t, team: await dmTeam(t) };
 }
