@@ -4,10 +4,8 @@
 // viewer per event. A `LocalSubscription` is a plain queue whose return() ends a waiting
 // next() at once (a subscriber that leaves is released immediately, not at the next event).
 
-export interface Source<T> {
-  /** the underlying stream for one key; iterated by one pump for all local subscribers */
-  open(key: string): AsyncIterator<T>;
-}
+/** Opens the underlying stream of one topic:id; one pump iterates it for all local subscribers. */
+export type Open<T> = (topic: string, id: string) => AsyncIterator<T>;
 
 class LocalSubscription<T> implements AsyncIterableIterator<T> {
   private readonly queue: T[] = [];
@@ -58,11 +56,11 @@ interface Channel<T> {
   upstream: AsyncIterator<T>;
 }
 
-export function createFanout<T>(source: Source<T>) {
+export function createFanout<T>(open: Open<T>) {
   const channels = new Map<string, Channel<T>>();
 
-  const openChannel = (key: string): Channel<T> => {
-    const channel: Channel<T> = { subscribers: new Set(), upstream: source.open(key) };
+  const openChannel = (key: string, topic: string, id: string): Channel<T> => {
+    const channel: Channel<T> = { subscribers: new Set(), upstream: open(topic, id) };
     channels.set(key, channel);
     void (async () => {
       try {
@@ -81,8 +79,9 @@ export function createFanout<T>(source: Source<T>) {
   };
 
   return {
-    subscribe(key: string): AsyncIterableIterator<T> {
-      const channel = channels.get(key) ?? openChannel(key);
+    subscribe(topic: string, id: string): AsyncIterableIterator<T> {
+      const key = `${topic}:${id}`;
+      const channel = channels.get(key) ?? openChannel(key, topic, id);
       const subscription = new LocalSubscription<T>((leaving) => {
         channel.subscribers.delete(leaving);
         if (channel.subscribers.size > 0 || channels.get(key) !== channel) return;
@@ -93,7 +92,5 @@ export function createFanout<T>(source: Source<T>) {
       channel.subscribers.add(subscription);
       return subscription;
     },
-    /** subscribers on this instance, per key (for tests and diagnostics) */
-    size: (key: string) => channels.get(key)?.subscribers.size ?? 0,
   };
 }

@@ -22,15 +22,10 @@ type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]
 
 function wrap(raw: RawPubSub, close: () => Promise<void>): PubSub {
   // one raw subscription per topic:id on this instance, however many local subscribers
-  const local = createFanout<unknown>({
-    open: (key) => {
-      const split = key.indexOf(':');
-      return raw.subscribe(key.slice(0, split), key.slice(split + 1))[Symbol.asyncIterator]() as AsyncIterator<unknown>;
-    },
-  });
+  const local = createFanout<unknown>((topic, id) => raw.subscribe(topic, id)[Symbol.asyncIterator]());
   return {
     publish: (topic, id, payload) => raw.publish(topic, id, payload),
-    subscribe: (topic, id) => local.subscribe(`${topic}:${id}`) as never,
+    subscribe: (topic, id) => local.subscribe(topic, id) as never,
     close,
   };
 }

@@ -18,15 +18,16 @@ function checkRunning<S extends { accountId: string; state: string }>(session: S
   return session;
 }
 
+function readSession(tx: Tx, sessionId: string) {
+  return tx.liveSession.findUnique({ where: { id: sessionId }, select: sessionColumns });
+}
+
 async function runningSession(tx: Tx, sessionId: string, accountId: string, field: string[]) {
-  return checkRunning(await tx.liveSession.findUnique({ where: { id: sessionId }, select: sessionColumns }), accountId, field);
+  return checkRunning(await readSession(tx, sessionId), accountId, field);
 }
 
 // the auto-reply guard and the inbound hook of one message read its session once
 const sessionOfMessage = new WeakMap<object, ReturnType<typeof readSession>>();
-function readSession(tx: Tx, sessionId: string) {
-  return tx.liveSession.findUnique({ where: { id: sessionId }, select: sessionColumns });
-}
 function sessionOf(tx: Tx, message: { liveSessionId: string | null }) {
   let reading = sessionOfMessage.get(message);
   if (!reading) sessionOfMessage.set(message, (reading = readSession(tx, message.liveSessionId!)));
@@ -43,7 +44,10 @@ registerInboundHook(async (tx, event) => {
   if (!sessionId) return;
   const session = checkRunning(await sessionOf(tx, event.message), event.conversation.accountId, ['context', 'liveSessionId']);
   if (!session.allowViewerMessages) refuse('VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']);
-  const viewer = { id: event.conversation.userId, handle: event.senderHandle ?? (await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { handle: true } })).handle };
+  const viewer = {
+    id: event.conversation.userId,
+    handle: event.senderHandle ?? (await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { handle: true } })).handle,
+  };
   await appendEvent(
     tx,
     event.events,

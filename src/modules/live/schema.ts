@@ -380,17 +380,18 @@ async function viewerRoom(ctx: Context, sessionId: string): Promise<AsyncIterabl
   if (!(await ctx.db.liveSession.count({ where: { id: sessionId } }))) return relay((async function* (): AsyncGenerator<RoomSnapshot> {})());
   const updates = ctx.pubsub.subscribe('liveRoom', sessionId);
   let counted = false;
+  // leaving (or the end) uncounts the viewer at once, not at the next room change
+  const leave = async () => {
+    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
+  };
   let first: RoomSnapshot;
   try {
     counted = await live.countViewer(ctx, sessionId, 1);
     first = await roomSnapshot(ctx.db, sessionId);
   } catch (error) {
     await updates.return?.();
-    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
+    await leave();
     throw error;
   }
-  // leaving (or the end) uncounts the viewer at once, not at the next room change
-  return roomStream(first, updates, async () => {
-    if (counted) await live.countViewer(ctx, sessionId, -1).catch(() => {});
-  });
+  return roomStream(first, updates, leave);
 }

@@ -163,20 +163,19 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
     FROM "BusinessAccount" a LEFT JOIN "Conversation" c ON c."accountId" = a."id" AND c."userId" = ${userId}::uuid
     WHERE a."id" = ${accountId}::uuid`;
   if (!found) refuse('NOT_FOUND', ['accountId'], 'No business account has this id.');
-  const account = { whoCanMessage: found.whoCanMessage, handle: found.handle };
   if (content.kind === 'SHARE_POST') {
     const post = await deps.db.post.findUnique({ where: { id: content.postId }, select: { id: true } });
     if (!post) errors.push(userError('NOT_FOUND', ['input', 'postId'], 'No post has this id.'));
   }
   const mediaType = await checkContent(deps, content, 'INBOUND', errors);
   refuseIfAny(errors);
-  if (account.whoCanMessage === 'NO_ONE' && (!found.conversationState || found.conversationState === 'REQUEST')) {
-    refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${account.handle} does not accept direct messages.`);
+  if (found.whoCanMessage === 'NO_ONE' && (!found.conversationState || found.conversationState === 'REQUEST')) {
+    refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${found.handle} does not accept direct messages.`);
   }
   const events = new PendingEvents();
   const result = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
-    const state = account.whoCanMessage === 'FOLLOWERS' && !found.follows ? 'REQUEST' : 'OPEN';
+    const state = found.whoCanMessage === 'FOLLOWERS' && !found.follows ? 'REQUEST' : 'OPEN';
     // create or lock in one statement (the unique (account, user) pair decides who creates it
     // under concurrency; the no-op update takes the row lock); before = the row as it was
     const before = await tx.conversation.upsert({
