@@ -4,6 +4,7 @@ import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ZodPlugin from '@pothos/plugin-zod';
+import DefaultDescriptionsPlugin from './default-descriptions.ts';
 import { GraphQLError, Kind } from 'graphql';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
@@ -52,7 +53,7 @@ export const builder = new SchemaBuilder<{
     account: RoleScope;
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -83,8 +84,34 @@ export const builder = new SchemaBuilder<{
     clientMutationId: 'omit',
     cursorType: 'String',
     // an id that names nothing (deleted, never existed) resolves to null, not a server error
-    nodeQueryOptions: { nullable: true, resolve: (_root, args, _ctx, _info, resolveNode) => nullIfMissing(() => resolveNode(args.id)) },
-    nodesQueryOptions: { nullable: { list: false, items: true } },
+    nodeQueryOptions: {
+      description: 'Any object by its global id. null when the id names nothing or an object you may not see.',
+      args: { id: { description: 'A global id, as returned by any object’s `id` field.' } },
+      nullable: true,
+      resolve: (_root, args, _ctx, _info, resolveNode) => nullIfMissing(() => resolveNode(args.id)),
+    },
+    nodesQueryOptions: {
+      description: 'Several objects by global id, in the order asked. Each id that names nothing or an object you may not see gives null.',
+      args: { ids: { description: 'Global ids, as returned by objects’ `id` fields.' } },
+      nullable: { list: false, items: true },
+    },
+    nodeTypeOptions: { description: 'An object with a global id, loadable with `node(id:)` and `nodes(ids:)` by whoever may see it.' },
+    idFieldOptions: { description: 'Opaque global id: pass it to `node(id:)` or to any argument that takes this object.' },
+    pageInfoTypeOptions: { description: 'Where a page of a connection sits in the whole list.' },
+    hasNextPageFieldOptions: { description: 'More items follow this page (page on with `after: endCursor`).' },
+    hasPreviousPageFieldOptions: { description: 'More items precede this page (page back with `before: startCursor`).' },
+    startCursorFieldOptions: { description: 'Cursor of the first item of the page; null when the page is empty.' },
+    endCursorFieldOptions: { description: 'Cursor of the last item of the page; null when the page is empty.' },
+    defaultConnectionTypeOptions: { description: 'A page of a list, in the order its field states (Relay connection). At most 100 items per page.' },
+    defaultEdgeTypeOptions: { description: 'One item of a page and its cursor.' },
+    edgesFieldOptions: { description: 'The items of this page, each with its cursor.' },
+    pageInfoFieldOptions: { description: 'Whether more items come before or after this page.' },
+    nodeFieldOptions: { description: 'The item.' },
+    cursorFieldOptions: { description: 'Opaque position of this item: pass it as `after` or `before` to page from here.' },
+    firstArgOptions: { description: `The first n items (after \`after\`), 0–${MAX_PAGE_SIZE}; 20 when neither first nor last is given.` },
+    lastArgOptions: { description: `The last n items (before \`before\`), 0–${MAX_PAGE_SIZE}.` },
+    afterArgOptions: { description: 'Start after the item with this cursor.' },
+    beforeArgOptions: { description: 'End before the item with this cursor.' },
     // every object id is a UUID: refuse anything else as an invalid ID before it reaches a
     // query (Postgres would fail on it and the client would see an internal error)
     decodeGlobalID: (globalID) => {

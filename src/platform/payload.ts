@@ -4,6 +4,7 @@ import { builder } from './builder.ts';
 import { UserInputError, userErrorCodes, type UserError } from './errors.ts';
 
 export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
+  description: 'Why a business rule refused a mutation (the `code` of a UserError). New codes may be added.',
   values: Object.fromEntries(Object.entries(userErrorCodes).map(([code, description]) => [code, { description }])) as Record<
     keyof typeof userErrorCodes,
     { description: string }
@@ -13,9 +14,9 @@ export const UserErrorCodeEnum = builder.enumType('UserErrorCode', {
 export const UserErrorRef = builder.objectRef<UserError>('UserError').implement({
   description: 'A refused business rule or invalid input. Nothing was changed.',
   fields: (t) => ({
-    code: t.field({ type: UserErrorCodeEnum, resolve: (e) => e.code }),
+    code: t.field({ type: UserErrorCodeEnum, description: 'Machine-readable reason: branch on this, not on the message.', resolve: (e) => e.code }),
     field: t.stringList({ nullable: true, description: 'Path to the input the error concerns.', resolve: (e) => e.field }),
-    message: t.exposeString('message'),
+    message: t.exposeString('message', { description: 'Human-readable explanation in English, fit to show the user.' }),
   }),
 });
 
@@ -37,11 +38,13 @@ export async function attempt<T extends object>(work: () => Promise<T>): Promise
 export function payloadType<T extends object>(
   name: string,
   fields: (t: PothosSchemaTypes.ObjectFieldBuilder<SchemaTypes, Payload<T>>) => FieldMap,
+  description = 'The result of a mutation: the changed object(s) when it succeeded, otherwise null fields and the `userErrors` that refused it (nothing changed).',
 ) {
   return builder.objectRef<Payload<T>>(name).implement({
+    description,
     fields: (t) => ({
       ...fields(t),
-      userErrors: t.field({ type: [UserErrorRef], resolve: (p) => p.userErrors }),
+      userErrors: t.field({ type: [UserErrorRef], description: 'Why the mutation was refused; empty when it succeeded. When any is listed, nothing changed.', resolve: (p) => p.userErrors }),
     }),
   });
 }
