@@ -14,24 +14,44 @@ import * as accounts from './service.ts';
 export const MemberRoleEnum = builder.enumType(MemberRole, {
   name: 'MemberRole',
   description: 'OWNER and ADMIN manage; AGENT handles messages and leads; ANALYST only reads.',
+  values: {
+    OWNER: { description: 'Exactly one per organization; manages everyone; changes hands only by `organizationTransferOwnership`.' },
+    ADMIN: { description: 'Manages the accounts, their pages and forms, and agents and analysts; exports leads.' },
+    AGENT: { description: 'Works on messages and leads: replies, assigns, changes lead status, adds notes.' },
+    ANALYST: { description: 'Reads the inbox, leads and performance; sends, changes and exports nothing.' },
+  },
 });
-export const WhoCanMessageEnum = builder.enumType(WhoCanMessage, { name: 'WhoCanMessage' });
-export const PlatformRoleEnum = builder.enumType('PlatformRole', { values: platformRoles.map((r) => r.toUpperCase()) as ['REVIEWER', 'ADMIN'] });
+export const WhoCanMessageEnum = builder.enumType(WhoCanMessage, {
+  name: 'WhoCanMessage',
+  description: 'Who may start a direct-message conversation with a business account.',
+  values: {
+    EVERYONE: { description: 'Any user; new conversations land in the inbox.' },
+    FOLLOWERS: { description: 'Followers land in the inbox; other users’ conversations land in message requests (REQUEST).' },
+    NO_ONE: { description: 'New conversations and message requests are refused (MESSAGING_NOT_ALLOWED); accepted conversations continue.' },
+  },
+});
+const platformRoleValues: Record<Uppercase<(typeof platformRoles)[number]>, { description: string }> = {
+  REVIEWER: { description: 'Decides the platform review queue (lead forms, auto-messages, chat-link prefills).' },
+  ADMIN: { description: 'Sets what the platform owns: follower counts, owner age, violations, users’ region and risk flag.' },
+};
+export const PlatformRoleEnum = builder.enumType('PlatformRole', { description: 'A role the identity provider grants on the whole platform (from the bearer token’s `roles` claim).', values: platformRoleValues });
 
 export const UserRef = builder.prismaNode('User', {
+  description: 'A person on the platform (viewer, customer, team member, reviewer). Any signed-in caller may read a user’s handle.',
   id: { field: 'id' },
   authScopes: { authenticated: true },
   fields: (t) => ({
-    handle: t.exposeString('handle'),
+    handle: t.exposeString('handle', { description: 'The user’s public platform handle.' }),
   }),
 });
 
 export const OrganizationRef = builder.prismaNode('Organization', {
+  description: 'A business (seller) that owns business accounts and has a team. Visible to its members only.',
   id: { field: 'id' },
   authScopes: (org) => ({ organization: { id: org.id, roles: allRoles } }),
   fields: (t) => ({
-    name: t.exposeString('name'),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    name: t.exposeString('name', { description: 'The organization’s name, 1–80 characters.' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
     viewerMembership: t.field({
       type: MemberRef,
       nullable: true,
@@ -41,7 +61,7 @@ export const OrganizationRef = builder.prismaNode('Organization', {
         return membership ? ctx.db.membership.findUnique({ where: { id: membership.id } }) : null;
       },
     }),
-    members: t.relatedConnection('members', { cursor: 'id', query: { orderBy: { createdAt: 'asc' } } }),
+    members: t.relatedConnection('members', { cursor: 'id', description: 'The team, oldest membership first. Any member may list it.', query: { orderBy: { createdAt: 'asc' } } }),
     accounts: t.relatedConnection('accounts', {
       cursor: 'id',
       description: 'The business accounts you may work on (all of them unless your membership is restricted).',
@@ -63,12 +83,13 @@ function visibleAccountFilter(ctx: { viewer: { userId: string } | null }) {
 
 export const MemberRef = builder.prismaNode('Membership', {
   name: 'Member',
+  description: 'A user’s membership of an organization, with their role. Visible to the organization’s members.',
   id: { field: 'id' },
   authScopes: (member) => ({ organization: { id: member.organizationId, roles: allRoles } }),
   fields: (t) => ({
-    role: t.expose('role', { type: MemberRoleEnum }),
-    user: t.relation('user'),
-    organization: t.relation('organization'),
+    role: t.expose('role', { type: MemberRoleEnum, description: 'What the member may do in the organization.' }),
+    user: t.relation('user', { description: 'The member.' }),
+    organization: t.relation('organization', { description: 'The organization this membership belongs to.' }),
     accounts: t.field({
       type: [BusinessAccountRef],
       nullable: true,
@@ -77,7 +98,7 @@ export const MemberRef = builder.prismaNode('Membership', {
       select: { restricted: true, accounts: { select: { account: true }, orderBy: [{ account: { createdAt: 'asc' } }, { accountId: 'asc' }] } },
       resolve: (member) => (member.restricted ? member.accounts.map((a) => a.account) : null),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the member joined.' }),
   }),
 });
 
@@ -87,20 +108,21 @@ const teamAndStaff = (account: { id: string }) => ({
 const teamOnly = (account: { id: string }) => ({ account: { id: account.id, roles: allRoles } });
 
 export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
+  description: 'A public business handle owned by an organization. Anyone may read its profile; fields that say so are for its team (or platform staff) only.',
   id: { field: 'id' },
   fields: (t) => ({
-    handle: t.exposeString('handle'),
-    displayName: t.exposeString('displayName'),
+    handle: t.exposeString('handle', { description: 'Unique public handle: 2–24 characters of a–z, 0–9, dot and underscore.' }),
+    displayName: t.exposeString('displayName', { description: 'Name shown on the profile, at most 80 characters.' }),
     region: t.exposeString('region', { description: 'ISO 3166-1 alpha-2 country code.' }),
-    category: t.exposeString('category'),
-    timeZone: t.exposeString('timeZone'),
-    whoCanMessage: t.expose('whoCanMessage', { type: WhoCanMessageEnum }),
-    followerCount: t.exposeInt('followerCount'),
+    category: t.exposeString('category', { description: 'Business category, at most 64 characters.' }),
+    timeZone: t.exposeString('timeZone', { description: 'IANA time zone (e.g. Europe/Paris) in which the account’s hours are given.' }),
+    whoCanMessage: t.expose('whoCanMessage', { type: WhoCanMessageEnum, description: 'Who may start a direct-message conversation with the account.' }),
+    followerCount: t.exposeInt('followerCount', { description: 'Followers on the platform, set by platform admins; going live needs at least 1,000.' }),
     ownerAge: t.exposeInt('ownerAge', { nullable: true, authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
     seriousViolations: t.exposeInt('seriousViolations', { authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
     // team only: the Organization type itself is visible to its members alone
     organization: t.relation('organization', { authScopes: teamOnly, description: 'The organization that owns the account. Its team only.' }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
   }),
 });
 
@@ -108,9 +130,9 @@ const ViewerRef = builder.objectRef<{ userId: string; handle: string; roles: str
 ViewerRef.implement({
   description: 'The signed-in user.',
   fields: (t) => ({
-    user: t.prismaField({ type: 'User', resolve: (query, viewer, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }) }),
-    handle: t.exposeString('handle'),
-    roles: t.field({ type: [PlatformRoleEnum], resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN') }),
+    user: t.prismaField({ type: 'User', description: 'Your user object.', resolve: (query, viewer, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }) }),
+    handle: t.exposeString('handle', { description: 'Your platform handle, from your token.' }),
+    roles: t.field({ type: [PlatformRoleEnum], description: 'Your platform roles (empty for most users).', resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN') }),
     memberships: t.prismaField({
       type: ['Membership'],
       description: 'Your memberships, one per organization.',
@@ -122,6 +144,7 @@ ViewerRef.implement({
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
+    description: 'You, the signed-in caller: your user, platform roles and memberships. Needs a token.',
     authScopes: { authenticated: true },
     resolve: (_root, _args, ctx) => ({ userId: ctx.viewer!.userId, handle: ctx.viewer!.handle, roles: [...ctx.viewer!.roles] }),
   }),
@@ -129,7 +152,7 @@ builder.queryFields((t) => ({
     type: 'BusinessAccount',
     nullable: true,
     description: 'A business account by its public handle.',
-    args: { handle: t.arg.string({ required: true }) },
+    args: { handle: t.arg.string({ required: true, description: 'The account’s handle, without the @.' }) },
     resolve: (query, _root, args, ctx) => ctx.db.businessAccount.findUnique({ ...query, where: { handle: args.handle } }),
   }),
 }));
@@ -137,33 +160,37 @@ builder.queryFields((t) => ({
 // ───────────── mutations ─────────────
 
 const OrganizationCreateInput = builder.inputType('OrganizationCreateInput', {
-  fields: (t) => ({ name: t.string({ required: true }) }),
+  description: 'A new organization.',
+  fields: (t) => ({ name: t.string({ required: true, description: 'The organization’s name, 1–80 characters.' }) }),
 });
 const OrganizationUpdateInput = builder.inputType('OrganizationUpdateInput', {
-  fields: (t) => ({ name: t.string() }),
+  description: 'Changes to an organization; omitted fields stay.',
+  fields: (t) => ({ name: t.string({ description: 'The new name, 1–80 characters (cannot be null).' }) }),
 });
 const OrganizationPayload = payloadType<{ organization: { id: string } }>('OrganizationPayload', (t) => ({
-  organization: t.prismaField({ type: 'Organization', nullable: true, resolve: (q, p, _a, ctx) => (p.organization ? ctx.db.organization.findUnique({ ...q, where: { id: p.organization.id } }) : null) }),
+  organization: t.prismaField({ type: 'Organization', nullable: true, description: 'The organization created or changed.', resolve: (q, p, _a, ctx) => (p.organization ? ctx.db.organization.findUnique({ ...q, where: { id: p.organization.id } }) : null) }),
 }));
 
 const MemberAddInput = builder.inputType('MemberAddInput', {
+  description: 'A user to add to the team.',
   fields: (t) => ({
     handle: t.string({ required: true, description: 'The user’s platform handle; they must have signed in once.' }),
-    role: t.field({ type: MemberRoleEnum, required: true }),
+    role: t.field({ type: MemberRoleEnum, required: true, description: 'ADMIN, AGENT or ANALYST (OWNER only by transfer). Admins may add agents and analysts only.' }),
     accountIds: t.globalIDList({ for: [BusinessAccountRef], description: 'Limit the member to these accounts; omit or null for every account.' }),
   }),
 });
 const MemberUpdateInput = builder.inputType('MemberUpdateInput', {
+  description: 'Changes to a member; omitted fields stay.',
   fields: (t) => ({
-    role: t.field({ type: MemberRoleEnum }),
+    role: t.field({ type: MemberRoleEnum, description: 'The new role: ADMIN, AGENT or ANALYST (OWNER only by transfer; the owner’s role changes only by transfer).' }),
     accountIds: t.globalIDList({ for: [BusinessAccountRef], description: 'null lifts any restriction; omit to keep it.' }),
   }),
 });
 const MemberPayload = payloadType<{ member: { id: string } }>('MemberPayload', (t) => ({
-  member: t.prismaField({ type: 'Membership', nullable: true, resolve: (q, p, _a, ctx) => (p.member ? ctx.db.membership.findUnique({ ...q, where: { id: p.member.id } }) : null) }),
+  member: t.prismaField({ type: 'Membership', nullable: true, description: 'The member added or changed.', resolve: (q, p, _a, ctx) => (p.member ? ctx.db.membership.findUnique({ ...q, where: { id: p.member.id } }) : null) }),
 }));
 const MemberRemovePayload = payloadType<{ removedMemberId: string; organizationId: string }>('MemberRemovePayload', (t) => ({
-  removedMemberId: t.id({ nullable: true, resolve: (p) => (p.removedMemberId ? encodeGlobalID('Member', p.removedMemberId) : null) }),
+  removedMemberId: t.id({ nullable: true, description: 'Global id of the removed member.', resolve: (p) => (p.removedMemberId ? encodeGlobalID('Member', p.removedMemberId) : null) }),
   organization: t.prismaField({
     type: 'Organization',
     nullable: true,
@@ -177,8 +204,8 @@ const MemberRemovePayload = payloadType<{ removedMemberId: string; organizationI
   }),
 }));
 const OwnershipTransferPayload = payloadType<{ organization: { id: string }; owner: { id: string } }>('OrganizationTransferOwnershipPayload', (t) => ({
-  organization: t.prismaField({ type: 'Organization', nullable: true, resolve: (q, p, _a, ctx) => (p.organization ? ctx.db.organization.findUnique({ ...q, where: { id: p.organization.id } }) : null) }),
-  owner: t.prismaField({ type: 'Membership', nullable: true, resolve: (q, p, _a, ctx) => (p.owner ? ctx.db.membership.findUnique({ ...q, where: { id: p.owner.id } }) : null) }),
+  organization: t.prismaField({ type: 'Organization', nullable: true, description: 'The organization, now under its new owner.', resolve: (q, p, _a, ctx) => (p.organization ? ctx.db.organization.findUnique({ ...q, where: { id: p.organization.id } }) : null) }),
+  owner: t.prismaField({ type: 'Membership', nullable: true, description: 'The new owner’s membership.', resolve: (q, p, _a, ctx) => (p.owner ? ctx.db.membership.findUnique({ ...q, where: { id: p.owner.id } }) : null) }),
 }));
 
 const AccountFields = {
@@ -188,35 +215,37 @@ const AccountFields = {
   timeZone: 'IANA time zone (reply hours are in it); defaults to UTC.',
 };
 const BusinessAccountCreateInput = builder.inputType('BusinessAccountCreateInput', {
+  description: 'A new business account (its business page is created with it, switched off).',
   fields: (t) => ({
     handle: t.string({ required: true, description: '2–24 characters of a–z, 0–9, dot and underscore; unique.' }),
     displayName: t.string({ required: true, description: AccountFields.displayName }),
     region: t.string({ required: true, description: AccountFields.region }),
     category: t.string({ required: true, description: AccountFields.category }),
     timeZone: t.string({ description: AccountFields.timeZone }),
-    whoCanMessage: t.field({ type: WhoCanMessageEnum, description: 'Defaults to EVERYONE.' }),
+    whoCanMessage: t.field({ type: WhoCanMessageEnum, description: 'Who may start a DM conversation; defaults to EVERYONE.' }),
   }),
 });
 const BusinessAccountUpdateInput = builder.inputType('BusinessAccountUpdateInput', {
+  description: 'Changes to a business account; omitted or null fields stay.',
   fields: (t) => ({
-    handle: t.string(),
+    handle: t.string({ description: '2–24 characters of a–z, 0–9, dot and underscore; unique.' }),
     displayName: t.string({ description: AccountFields.displayName }),
     region: t.string({ description: AccountFields.region }),
     category: t.string({ description: AccountFields.category }),
     timeZone: t.string({ description: AccountFields.timeZone }),
-    whoCanMessage: t.field({ type: WhoCanMessageEnum }),
+    whoCanMessage: t.field({ type: WhoCanMessageEnum, description: 'Who may start a DM conversation.' }),
   }),
 });
 const BusinessAccountPlatformInput = builder.inputType('BusinessAccountPlatformInput', {
   description: 'Attributes only the platform sets.',
   fields: (t) => ({
-    followerCount: t.int(),
-    ownerAge: t.int({ description: 'null when unknown.' }),
-    seriousViolations: t.int(),
+    followerCount: t.int({ description: 'Followers on the platform, 0 or more.' }),
+    ownerAge: t.int({ description: 'Age of the account’s owner in years, 0–150; null when unknown.' }),
+    seriousViolations: t.int({ description: 'Count of serious violations on record, 0 or more (any blocks going live).' }),
   }),
 });
 export const BusinessAccountPayload = payloadType<{ account: { id: string } }>('BusinessAccountPayload', (t) => ({
-  account: t.prismaField({ type: 'BusinessAccount', nullable: true, resolve: (q, p, _a, ctx) => (p.account ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.account.id } }) : null) }),
+  account: t.prismaField({ type: 'BusinessAccount', nullable: true, description: 'The account created or changed.', resolve: (q, p, _a, ctx) => (p.account ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.account.id } }) : null) }),
 }));
 
 /** Drops keys whose value is null or undefined: for inputs where null means "leave as is". */
@@ -246,27 +275,28 @@ builder.mutationFields((t) => ({
     type: OrganizationPayload,
     description: 'Creates an organization; you become its owner.',
     authScopes: { authenticated: true },
-    args: { input: t.arg({ type: OrganizationCreateInput, required: true }) },
+    args: { input: t.arg({ type: OrganizationCreateInput, required: true, description: 'The new organization.' }) },
     resolve: (_root, { input }, ctx) => attempt(async () => ({ organization: await accounts.createOrganization(ctx.db, ctx.viewer!, input) })),
   }),
   organizationUpdate: t.field({
     type: OrganizationPayload,
-    description: 'Owners and admins who work on the whole organization.',
+    description: 'Renames an organization. Owners and admins who work on the whole organization (not limited to some accounts).',
     authScopes: (_root, args) => ({ organizationWide: { id: args.id.id, roles: managerRoles } }),
-    args: { id: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: OrganizationUpdateInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: OrganizationRef, description: 'The organization.' }), input: t.arg({ type: OrganizationUpdateInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { id, input }, ctx) => attempt(async () => ({ organization: await accounts.updateOrganization(ctx.db, id.id, input) })),
   }),
   organizationTransferOwnership: t.field({
     type: OwnershipTransferPayload,
-    description: 'The owner hands the organization to another member and becomes an admin.',
+    description: 'The owner hands the organization to another member and becomes an admin. Owner only.',
     authScopes: (_root, args) => ({ organization: { id: args.organizationId.id, roles: ['OWNER'] } }),
-    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), memberId: t.arg.globalID({ required: true, for: MemberRef }) },
+    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef, description: 'The organization you own.' }), memberId: t.arg.globalID({ required: true, for: MemberRef, description: 'The member who becomes owner (any current member but you).' }) },
     resolve: (_root, args, ctx) => attempt(() => accounts.transferOwnership(ctx.db, ctx.viewer!, args.organizationId.id, args.memberId.id)),
   }),
   memberAdd: t.field({
     type: MemberPayload,
+    description: 'Adds a user (by handle) to the team. Owners add any role but OWNER; admins add agents and analysts. A manager limited to some accounts can only grant those accounts.',
     authScopes: (_root, args, ctx) => managerScope(ctx, args.organizationId.id, [args.input.accountIds?.map((a) => a.id) ?? null]),
-    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: MemberAddInput, required: true }) },
+    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef, description: 'The organization to join.' }), input: t.arg({ type: MemberAddInput, required: true, description: 'Who, with which role and accounts.' }) },
     resolve: (_root, { organizationId, input }, ctx) =>
       attempt(async () => ({
         member: await accounts.addMember(ctx.db, ctx.viewer!, organizationId.id, { ...input, accountIds: input.accountIds?.map((a) => a.id) }),
@@ -274,13 +304,14 @@ builder.mutationFields((t) => ({
   }),
   memberUpdate: t.field({
     type: MemberPayload,
+    description: 'Changes a member’s role or accounts. Owners change anyone but themselves as owner; admins change agents and analysts only, within their own accounts.',
     authScopes: async (_root, args, ctx) => {
       const member = await targetMember(args.id.id, ctx);
       if (!member) return false;
       const grant = args.input.accountIds === undefined ? [] : [args.input.accountIds?.map((a) => a.id) ?? null];
       return managerScope(ctx, member.organizationId, [member.reach, ...grant]);
     },
-    args: { id: t.arg.globalID({ required: true, for: MemberRef }), input: t.arg({ type: MemberUpdateInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: MemberRef, description: 'The member.' }), input: t.arg({ type: MemberUpdateInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => ({
         member: await accounts.updateMember(ctx.db, ctx.viewer!, id.id, {
@@ -291,13 +322,13 @@ builder.mutationFields((t) => ({
   }),
   memberRemove: t.field({
     type: MemberRemovePayload,
-    description: 'Removes a member (or yourself: leaving). The owner cannot be removed.',
+    description: 'Removes a member (owners: anyone; admins: agents and analysts), or yourself (leaving). The owner cannot be removed.',
     authScopes: async (_root, args, ctx) => {
       const member = await targetMember(args.id.id, ctx);
       if (!member) return false;
       return member.userId === ctx.viewer?.userId ? { authenticated: true } : managerScope(ctx, member.organizationId, [member.reach]);
     },
-    args: { id: t.arg.globalID({ required: true, for: MemberRef }) },
+    args: { id: t.arg.globalID({ required: true, for: MemberRef, description: 'The member to remove.' }) },
     resolve: (_root, { id }, ctx) =>
       attempt(async () => {
         const removed = await accounts.removeMember(ctx.db, ctx.viewer!, id.id);
@@ -306,23 +337,24 @@ builder.mutationFields((t) => ({
   }),
   businessAccountCreate: t.field({
     type: BusinessAccountPayload,
-    description: 'Owners and admins who work on the whole organization.',
+    description: 'Creates a business account (handle unique across the platform). Owners and admins who work on the whole organization.',
     authScopes: (_root, args) => ({ organizationWide: { id: args.organizationId.id, roles: managerRoles } }),
-    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: BusinessAccountCreateInput, required: true }) },
+    args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef, description: 'The organization that will own it.' }), input: t.arg({ type: BusinessAccountCreateInput, required: true, description: 'The account.' }) },
     resolve: (_root, { organizationId, input }, ctx) =>
       attempt(async () => ({ account: await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) }) })),
   }),
   businessAccountUpdate: t.field({
     type: BusinessAccountPayload,
+    description: 'Changes an account’s handle, name, region, category, time zone or DM setting. Owners and admins who work on the account.',
     authScopes: (_root, args) => ({ account: { id: args.id.id, roles: managerRoles } }),
-    args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: BusinessAccountUpdateInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), input: t.arg({ type: BusinessAccountUpdateInput, required: true, description: 'The changes.' }) },
     resolve: (_root, { id, input }, ctx) => attempt(async () => ({ account: await accounts.updateAccount(ctx.db, id.id, defined(input)) })),
   }),
   businessAccountPlatformUpdate: t.field({
     type: BusinessAccountPayload,
     description: 'Platform admins set follower count, owner age and violation record.',
     authScopes: { platformAdmin: true },
-    args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: BusinessAccountPlatformInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), input: t.arg({ type: BusinessAccountPlatformInput, required: true, description: 'The attributes to set; omitted ones stay.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
         const exists = await ctx.db.businessAccount.findUnique({ where: { id: id.id }, select: { id: true } });
