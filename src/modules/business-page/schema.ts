@@ -13,33 +13,43 @@ import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, p
 import './events.ts';
 import * as pages from './service.ts';
 
-export const GalleryTitleEnum = builder.enumType(GalleryTitle, { name: 'GalleryTitle', description: 'Preset titles of the photo gallery module.' });
+export const GalleryTitleEnum = builder.enumType(GalleryTitle, {
+  name: 'GalleryTitle',
+  description: 'Preset titles of the photo gallery module.',
+  values: {
+    PHOTO_GALLERY: { description: '"Photo gallery" (the default).' },
+    MENU: { description: '"Menu".' },
+    ENVIRONMENT: { description: '"Environment".' },
+    PRODUCTS_AND_SERVICES: { description: '"Products and services".' },
+  },
+});
 
 const photoOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
 
 export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
+  description: 'A photo of a business page’s gallery (JPEG, PNG or WebP, at most 10 MB), as visitors and the account’s team see it.',
   id: { field: 'id' },
   fields: (t) => ({
-    url: t.string({ select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
-    contentType: t.string({ select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
-    size: t.int({ description: 'Bytes.', select: { media: { select: { size: true } } }, resolve: (photo) => photo.media.size }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    url: t.string({ description: 'Stable public URL of the image (content-addressed, cacheable forever).', select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
+    contentType: t.string({ description: 'MIME type detected from the content: image/jpeg, image/png or image/webp.', select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
+    size: t.int({ description: 'Size in bytes (at most 10 MB).', select: { media: { select: { size: true } } }, resolve: (photo) => photo.media.size }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the photo was uploaded.' }),
   }),
 });
 
 const BusinessInfoRef = builder.objectRef<BusinessInfo>('BusinessInfo').implement({
   description: 'The business info module. Every attribute is optional.',
   fields: (t) => ({
-    companyName: t.exposeString('companyName', { nullable: true }),
-    establishedOn: t.expose('establishedOn', { type: 'Date', nullable: true }),
-    region: t.exposeString('region', { nullable: true }),
-    website: t.exposeString('website', { nullable: true }),
-    email: t.exposeString('email', { nullable: true }),
-    phone: t.exposeString('phone', { nullable: true }),
-    address: t.exposeString('address', { nullable: true }),
-    iosAppUrl: t.exposeString('iosAppUrl', { nullable: true }),
-    androidAppUrl: t.exposeString('androidAppUrl', { nullable: true }),
-    category: t.exposeString('category', { nullable: true }),
+    companyName: t.exposeString('companyName', { nullable: true, description: 'Registered company name, at most 100 characters.' }),
+    establishedOn: t.expose('establishedOn', { type: 'Date', nullable: true, description: 'Date the company was established (never in the future).' }),
+    region: t.exposeString('region', { nullable: true, description: 'ISO 3166-1 alpha-2 country code.' }),
+    website: t.exposeString('website', { nullable: true, description: 'Absolute http(s) URL.' }),
+    email: t.exposeString('email', { nullable: true, description: 'Contact email address.' }),
+    phone: t.exposeString('phone', { nullable: true, description: 'Contact phone number in international form.' }),
+    address: t.exposeString('address', { nullable: true, description: 'Postal address, at most 200 characters.' }),
+    iosAppUrl: t.exposeString('iosAppUrl', { nullable: true, description: 'App Store link (apps.apple.com or itunes.apple.com).' }),
+    androidAppUrl: t.exposeString('androidAppUrl', { nullable: true, description: 'Google Play link (play.google.com).' }),
+    category: t.exposeString('category', { nullable: true, description: 'Business category, at most 64 characters.' }),
   }),
 });
 
@@ -54,17 +64,19 @@ builder.prismaObject('BusinessPage', {
     }),
     info: t.field({
       type: BusinessInfoRef,
+      description: 'The business info module, filled or not.',
       select: Object.fromEntries(infoKeys.map((k) => [k, true])) as Record<(typeof infoKeys)[number], true>,
       resolve: (page) => page,
     }),
     infoDisplayable: t.boolean({
+      description: 'The info module shows on the public page: at least one attribute is set.',
       select: Object.fromEntries(infoKeys.map((k) => [k, true])) as Record<(typeof infoKeys)[number], true>,
       resolve: (page) => infoDisplayable(page),
     }),
-    galleryTitle: t.expose('galleryTitle', { type: GalleryTitleEnum }),
+    galleryTitle: t.expose('galleryTitle', { type: GalleryTitleEnum, description: 'The gallery module’s title.' }),
     galleryPhotos: t.field({
       type: [GalleryPhotoRef],
-      description: 'In display order.',
+      description: 'Every photo (at most 10), in display order.',
       select: (_args, _ctx, nested) => ({ account: { select: { photos: nested({ orderBy: photoOrder }) } } }),
       resolve: (page) => page.account.photos,
     }),
@@ -73,14 +85,14 @@ builder.prismaObject('BusinessPage', {
       select: { account: { select: { _count: { select: { photos: true } } } } },
       resolve: (page) => galleryDisplayable(page.account._count.photos),
     }),
-    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime', description: 'When the toggle, info or gallery title last changed.' }),
   }),
 });
 
 builder.prismaObjectField('BusinessAccount', 'page', (t) =>
   t.relation('page', {
     nullable: true,
-    description: 'The business page as the team edits it.',
+    description: 'The business page as the team edits it. The account’s team and platform staff only; visitors read `businessPage(handle:)`.',
     authScopes: (account) => ({ $any: { account: { id: account.id, roles: allRoles }, platformAdmin: true, reviewer: true } }),
   }),
 );
@@ -94,9 +106,10 @@ interface PublicPage {
 }
 
 const PublicGalleryRef = builder.objectRef<Pick<PublicPage, 'title' | 'photos'>>('PublicGallery').implement({
+  description: `The photo gallery module as visitors see it (shown only from ${GALLERY_MIN_DISPLAYED} photos).`,
   fields: (t) => ({
-    title: t.field({ type: GalleryTitleEnum, resolve: (g) => g.title }),
-    photos: t.field({ type: [GalleryPhotoRef], resolve: (g) => g.photos }),
+    title: t.field({ type: GalleryTitleEnum, description: 'The module’s title.', resolve: (g) => g.title }),
+    photos: t.field({ type: [GalleryPhotoRef], description: 'Every photo, in display order (pinned photo first).', resolve: (g) => g.photos }),
     cover: t.field({ type: [GalleryPhotoRef], description: `The first ${GALLERY_MIN_DISPLAYED} photos.`, resolve: (g) => g.photos.slice(0, GALLERY_MIN_DISPLAYED) }),
   }),
 });
@@ -104,12 +117,13 @@ const PublicGalleryRef = builder.objectRef<Pick<PublicPage, 'title' | 'photos'>>
 const PublicBusinessPageRef = builder.objectRef<PublicPage>('PublicBusinessPage').implement({
   description: 'Exactly what a visitor sees: only displayable modules.',
   fields: (t) => ({
-    handle: t.exposeString('handle'),
-    displayName: t.exposeString('displayName'),
-    info: t.field({ type: BusinessInfoRef, nullable: true, resolve: (p) => p.info }),
+    handle: t.exposeString('handle', { description: 'The account’s handle.' }),
+    displayName: t.exposeString('displayName', { description: 'The account’s display name.' }),
+    info: t.field({ type: BusinessInfoRef, nullable: true, description: 'The business info; null when no attribute is set. Unset attributes are null.', resolve: (p) => p.info }),
     gallery: t.field({
       type: PublicGalleryRef,
       nullable: true,
+      description: `The photo gallery; null below ${GALLERY_MIN_DISPLAYED} photos.`,
       resolve: (p) => (galleryDisplayable(p.photos.length) ? { title: p.title, photos: p.photos } : null),
     }),
   }),
@@ -130,8 +144,8 @@ builder.queryField('businessPage', (t) =>
   t.field({
     type: PublicBusinessPageRef,
     nullable: true,
-    description: 'The public business page of a handle; null when it is not visible.',
-    args: { handle: t.arg.string({ required: true }) },
+    description: 'The public business page of a handle, exactly as a visitor sees it; null when it is not visible (switched off or nothing displayable). No token needed.',
+    args: { handle: t.arg.string({ required: true, description: 'The account’s handle, without the @.' }) },
     resolve: (_root, args, ctx) => loadPublicPage(ctx, args.handle),
   }),
 );
@@ -145,7 +159,7 @@ const BusinessInfoInput = builder.inputType('BusinessInfoInput', {
     establishedOn: t.field({ type: 'Date', description: 'Not in the future.' }),
     region: t.string({ description: 'ISO 3166-1 alpha-2 country code.' }),
     website: t.string({ description: 'Absolute http(s) URL.' }),
-    email: t.string(),
+    email: t.string({ description: 'A well-formed email address.' }),
     phone: t.string({ description: 'International form, e.g. +33 1 23 45 67 89.' }),
     address: t.string({ description: 'At most 200 characters.' }),
     iosAppUrl: t.string({ description: 'App Store link (apps.apple.com).' }),
@@ -158,6 +172,7 @@ const BusinessPagePayload = payloadType<{ accountId: string }>('BusinessPagePayl
   page: t.prismaField({
     type: 'BusinessPage',
     nullable: true,
+    description: 'The page after the change.',
     resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
   }),
 }));
@@ -166,11 +181,13 @@ const GalleryPhotosAddPayload = payloadType<{ accountId: string; photoIds: strin
   photos: t.prismaField({
     type: ['GalleryPhoto'],
     nullable: true,
+    description: 'The photos added, in gallery order.',
     resolve: (q, p, _a, ctx) => (p.photoIds ? ctx.db.galleryPhoto.findMany({ ...q, where: { id: { in: p.photoIds } }, orderBy: photoOrder }) : null),
   }),
   page: t.prismaField({
     type: 'BusinessPage',
     nullable: true,
+    description: 'The page after the upload.',
     resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
   }),
 }));
@@ -179,13 +196,14 @@ const GalleryPhotoPayload = payloadType<{ accountId: string; photoId: string; de
   photo: t.prismaField({
     type: 'GalleryPhoto',
     nullable: true,
-    description: 'null after a delete.',
+    description: 'The photo pinned; null after a delete.',
     resolve: (q, p, _a, ctx) => (p.photoId && !p.deleted ? ctx.db.galleryPhoto.findUnique({ ...q, where: { id: p.photoId } }) : null),
   }),
-  deletedPhotoId: t.id({ nullable: true, resolve: (p) => (p.deleted && p.photoId ? encodeGlobalID('GalleryPhoto', p.photoId) : null) }),
+  deletedPhotoId: t.id({ nullable: true, description: 'Global id of the deleted photo.', resolve: (p) => (p.deleted && p.photoId ? encodeGlobalID('GalleryPhoto', p.photoId) : null) }),
   page: t.prismaField({
     type: 'BusinessPage',
     nullable: true,
+    description: 'The page after the change.',
     resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessPage.findUnique({ ...q, where: { accountId: p.accountId } }) : null),
   }),
 }));
@@ -209,30 +227,32 @@ const manageAccountOfPhoto = async (root: unknown, args: { id: { id: string } },
 builder.mutationFields((t) => ({
   businessPageSetEnabled: t.field({
     type: BusinessPagePayload,
-    description: 'Turns the business page on or off.',
+    description: 'Turns the business page on or off. Owners and admins who work on the account.',
     authScopes: manageAccount,
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), enabled: t.arg.boolean({ required: true }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page it is.' }), enabled: t.arg.boolean({ required: true, description: 'true shows the page (once a module is displayable); false hides it.' }) },
     resolve: (_root, args, ctx) =>
       pageChange(ctx, async () => ({ accountId: (await pages.setPageEnabled(ctx.db, args.accountId.id, args.enabled)).accountId })),
   }),
   businessInfoUpdate: t.field({
     type: BusinessPagePayload,
+    description: 'Sets or clears business info attributes, each validated; every problem is listed and nothing changes if any. Owners and admins who work on the account.',
     authScopes: manageAccount,
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: BusinessInfoInput, required: true }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page it is.' }), input: t.arg({ type: BusinessInfoInput, required: true, description: 'The attributes to change.' }) },
     resolve: (_root, args, ctx) =>
       pageChange(ctx, async () => ({ accountId: (await pages.updateBusinessInfo(ctx.db, ctx.clock, args.accountId.id, args.input)).accountId })),
   }),
   galleryTitleSet: t.field({
     type: BusinessPagePayload,
+    description: 'Sets the gallery module’s title. Owners and admins who work on the account.',
     authScopes: manageAccount,
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), title: t.arg({ type: GalleryTitleEnum, required: true }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page it is.' }), title: t.arg({ type: GalleryTitleEnum, required: true, description: 'The new title.' }) },
     resolve: (_root, args, ctx) => pageChange(ctx, async () => ({ accountId: (await pages.setGalleryTitle(ctx.db, args.accountId.id, args.title)).accountId })),
   }),
   galleryPhotosAdd: t.field({
     type: GalleryPhotosAddPayload,
-    description: 'Uploads photos (JPEG, PNG or WebP, at most 10 MB each) to the end of the gallery; all or none.',
+    description: 'Uploads photos (JPEG, PNG or WebP by content, at most 10 MB each) to the end of the gallery, which holds at most 10; all or none. Owners and admins who work on the account.',
     authScopes: manageAccount,
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), files: t.arg({ type: ['File'], required: true }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page it is.' }), files: t.arg({ type: ['File'], required: true, description: 'At least one image, sent as multipart uploads.' }) },
     resolve: (_root, args, ctx) =>
       pageChange(ctx, async () => {
         const uploads = await Promise.all(args.files.map(async (file) => ({ bytes: new Uint8Array(await file.arrayBuffer()) })));
@@ -242,8 +262,9 @@ builder.mutationFields((t) => ({
   }),
   galleryPhotoDelete: t.field({
     type: GalleryPhotoPayload,
+    description: 'Deletes a photo; the others keep their order. Owners and admins who work on the account.',
     authScopes: manageAccountOfPhoto,
-    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef }) },
+    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef, description: 'The photo.' }) },
     resolve: (_root, args, ctx) =>
       pageChange(ctx, async () => {
         const photo = await pages.deletePhoto(ctx.db, args.id.id);
@@ -252,9 +273,9 @@ builder.mutationFields((t) => ({
   }),
   galleryPhotoPin: t.field({
     type: GalleryPhotoPayload,
-    description: 'Moves the photo to the first position.',
+    description: 'Moves the photo to the first position (first on the cover); the others keep their order. Owners and admins who work on the account.',
     authScopes: manageAccountOfPhoto,
-    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef }) },
+    args: { id: t.arg.globalID({ required: true, for: GalleryPhotoRef, description: 'The photo.' }) },
     resolve: (_root, args, ctx) =>
       pageChange(ctx, async () => {
         const photo = await pages.pinPhoto(ctx.db, args.id.id);
@@ -266,9 +287,9 @@ builder.mutationFields((t) => ({
 builder.subscriptionField('businessPageUpdated', (t) =>
   t.prismaField({
     type: 'BusinessPage',
-    description: 'The team’s page each time it changes (toggle, info, gallery).',
+    description: 'The team’s page each time it changes (toggle, info, gallery). Any member who works on the account; ends when they lose access.',
     authScopes: (_root, args) => ({ account: { id: args.accountId.id, roles: allRoles } }),
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page to follow.' }) },
     subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('businessPage', args.accountId.id)),
     resolve: (query, event, _args, ctx) => ctx.db.businessPage.findUniqueOrThrow({ ...query, where: { accountId: event.accountId } }),
   }),
