@@ -7,18 +7,19 @@ import { OrganizationRef } from '../accounts/schema.ts';
 import * as notifications from './service.ts';
 
 export const NotificationRef = builder.prismaNode('Notification', {
+  description: 'A message of the internal mail (e.g. a review decision), sent to each member who works on the account concerned. Only its recipient may see it.',
   id: { field: 'id' },
   authScopes: (n, ctx) => n.userId === ctx.viewer?.userId,
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'e.g. REVIEW_APPROVED, REVIEW_REJECTED.' }),
-    title: t.exposeString('title'),
-    body: t.exposeString('body'),
+    title: t.exposeString('title', { description: 'One-line summary, e.g. which lead form was approved.' }),
+    body: t.exposeString('body', { description: 'The text; for a rejection, the reviewer’s reasons per area.' }),
     subjectType: t.exposeString('subjectType', { description: 'GraphQL type of the subject.' }),
     subjectId: t.id({ description: 'Global id of the subject: open it with node(id:).', resolve: (n) => encodeGlobalID(n.subjectType, n.subjectId) }),
-    organizationId: t.id({ resolve: (n) => encodeGlobalID('Organization', n.organizationId) }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    readAt: t.expose('readAt', { type: 'DateTime', nullable: true }),
-    read: t.exposeBoolean('read'),
+    organizationId: t.id({ description: 'Global id of the organization the notification is about.', resolve: (n) => encodeGlobalID('Organization', n.organizationId) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
+    readAt: t.expose('readAt', { type: 'DateTime', nullable: true, description: 'When you marked it read; null while unread.' }),
+    read: t.exposeBoolean('read', { description: 'Whether you marked it read.' }),
   }),
 });
 
@@ -26,11 +27,11 @@ builder.queryField('notifications', (t) =>
   t.prismaConnection({
     type: 'Notification',
     cursor: 'id',
-    description: 'Your internal mail, unread first, then newest first.',
+    description: 'Your internal mail, unread first, then newest first. Needs a token; only your own notifications.',
     authScopes: { authenticated: true },
     args: {
-      organizationId: t.arg.globalID({ for: OrganizationRef }),
-      unreadOnly: t.arg.boolean({ defaultValue: false }),
+      organizationId: t.arg.globalID({ for: OrganizationRef, description: 'Only this organization’s notifications; omit for all.' }),
+      unreadOnly: t.arg.boolean({ defaultValue: false, description: 'Only unread notifications.' }),
     },
     resolve: (query, _root, args, ctx) =>
       ctx.db.notification.findMany({
@@ -43,8 +44,9 @@ builder.queryField('notifications', (t) =>
 
 builder.queryField('notificationsUnreadCount', (t) =>
   t.int({
+    description: 'How many of your notifications are unread. Needs a token.',
     authScopes: { authenticated: true },
-    args: { organizationId: t.arg.globalID({ for: OrganizationRef }) },
+    args: { organizationId: t.arg.globalID({ for: OrganizationRef, description: 'Count only this organization’s; omit for all.' }) },
     resolve: (_root, args, ctx) => ctx.db.notification.count({ where: { userId: ctx.viewer!.userId, organizationId: args.organizationId?.id, read: false } }),
   }),
 );
@@ -53,6 +55,7 @@ const NotificationPayload = payloadType<{ notificationId: string }>('Notificatio
   notification: t.prismaField({
     type: 'Notification',
     nullable: true,
+    description: 'The notification, now read.',
     resolve: (q, p, _a, ctx) => (p.notificationId ? ctx.db.notification.findUnique({ ...q, where: { id: p.notificationId } }) : null),
   }),
 }));
@@ -64,8 +67,9 @@ const NotificationsMarkAllReadPayload = payloadType<{ count: number }>('Notifica
 builder.mutationFields((t) => ({
   notificationMarkRead: t.field({
     type: NotificationPayload,
+    description: 'Marks one of your notifications read (again is harmless).',
     authScopes: { authenticated: true },
-    args: { id: t.arg.globalID({ required: true, for: NotificationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: NotificationRef, description: 'The notification; it must be yours (NOT_FOUND otherwise).' }) },
     resolve: (_root, args, ctx) =>
       attempt(async () => {
         const own = await ctx.db.notification.findFirst({ where: { id: args.id.id, userId: ctx.viewer!.userId }, select: { id: true } });
@@ -75,8 +79,9 @@ builder.mutationFields((t) => ({
   }),
   notificationsMarkAllRead: t.field({
     type: NotificationsMarkAllReadPayload,
+    description: 'Marks all your unread notifications read.',
     authScopes: { authenticated: true },
-    args: { organizationId: t.arg.globalID({ for: OrganizationRef }) },
+    args: { organizationId: t.arg.globalID({ for: OrganizationRef, description: 'Only this organization’s; omit for all.' }) },
     resolve: (_root, args, ctx) =>
       attempt(async () => ({ count: await notifications.markAllRead(ctx.db, ctx.viewer!.userId, args.organizationId?.id, ctx.clock.now()) })),
   }),
@@ -85,9 +90,9 @@ builder.mutationFields((t) => ({
 builder.subscriptionField('notificationAdded', (t) =>
   t.prismaField({
     type: 'Notification',
-    description: 'Each new notification addressed to you (optionally only one organization’s).',
+    description: 'Each new notification addressed to you (optionally only one organization’s). Needs a token.',
     authScopes: { authenticated: true },
-    args: { organizationId: t.arg.globalID({ for: OrganizationRef }) },
+    args: { organizationId: t.arg.globalID({ for: OrganizationRef, description: 'Only this organization’s; omit for all.' }) },
     subscribe: async function* (_root, args, ctx) {
       for await (const event of ctx.pubsub.subscribe('notification', ctx.viewer!.userId)) {
         if (!args.organizationId || args.organizationId.id === event.organizationId) yield event;
