@@ -17,11 +17,46 @@ import { chatLinkUrl, PREFILL_MAX_CHARS, qrCodes, setPrefill } from './chat-link
 import { outboundKindRefusal, repliesLeft, windowEndsAt } from './policy.ts';
 import * as messaging from './service.ts';
 
-export const ConversationStateEnum = builder.enumType(ConversationState, { name: 'ConversationState', description: 'REQUEST: waiting in message requests.' });
-export const ConversationOriginEnum = builder.enumType(ConversationOrigin, { name: 'ConversationOrigin' });
-const MessageDirectionEnum = builder.enumType(MessageDirection, { name: 'MessageDirection' });
-const MessageKindEnum = builder.enumType(MessageKind, { name: 'MessageKind' });
-const MessageStatusEnum = builder.enumType(MessageStatus, { name: 'MessageStatus', description: 'SUPPRESSED: an automated message the reply window did not allow (never delivered; team only).' });
+export const ConversationStateEnum = builder.enumType(ConversationState, {
+  name: 'ConversationState',
+  description: 'Where a conversation is in the team’s workflow.',
+  values: {
+    OPEN: { description: 'In the inbox.' },
+    REQUEST: { description: 'Waiting in message requests (the user may not message the account directly); accepting or replying moves it to the inbox.' },
+    CLOSED: { description: 'Closed by the team; replies are refused (CONVERSATION_CLOSED) until it is reopened.' },
+  },
+});
+export const ConversationOriginEnum = builder.enumType(ConversationOrigin, {
+  name: 'ConversationOrigin',
+  description: 'How a conversation started.',
+  values: {
+    ORGANIC: { description: 'The user wrote from the account’s profile or elsewhere in the app.' },
+    LIVE: { description: 'From a live room (the conversation names the live session).' },
+    AD: { description: 'From a messaging ad click (the conversation names the ad).' },
+    CHAT_LINK: { description: 'From the account’s chat link or its QR code.' },
+  },
+});
+const MessageDirectionEnum = builder.enumType(MessageDirection, {
+  name: 'MessageDirection',
+  description: 'Who sent a message.',
+  values: { INBOUND: { description: 'From the user to the business.' }, OUTBOUND: { description: 'From the business (a team member or an auto-message) to the user.' } },
+});
+const MessageKindEnum = builder.enumType(MessageKind, {
+  name: 'MessageKind',
+  description: 'What a message carries. Users send any kind; businesses send TEXT, IMAGE and SHARE_POST. Text and media are separate messages.',
+  values: {
+    TEXT: { description: 'Text (emoji included), 1–6000 characters, in `text`.' },
+    IMAGE: { description: 'An image in `file`: from users JPEG, PNG, WebP or GIF up to 20 MB; from businesses JPEG or PNG up to 3 MB.' },
+    VIDEO: { description: 'A video in `file` (MP4 or QuickTime, up to 25 MB); users only.' },
+    STICKER: { description: 'A sticker named by `stickerId`; users only.' },
+    SHARE_POST: { description: 'A shared short video named by `postId`; a business shares only its own posts.' },
+  },
+});
+const MessageStatusEnum = builder.enumType(MessageStatus, {
+  name: 'MessageStatus',
+  description: 'SUPPRESSED: an automated message the reply window did not allow (never delivered; team only).',
+  values: { SENT: { description: 'Delivered to the conversation.' }, SUPPRESSED: { description: 'An automated message the reply window did not allow; never delivered, seen by the team only.' } },
+});
 
 /** The conversation's owner pair, loaded once per operation for authorization. */
 function conversationParties(ctx: Context) {
@@ -50,6 +85,7 @@ const visibleMessages = (ctx: Context) => ({
 });
 
 export const MessageRef = builder.prismaNode('Message', {
+  description: 'A direct message in a conversation. The conversation’s user sees its sent messages; the account’s team sees all of them.',
   id: { field: 'id' },
   // node(id:) of a message that does not exist is null, not an internal error
   nullable: true,
@@ -60,45 +96,47 @@ export const MessageRef = builder.prismaNode('Message', {
     return team(parties.accountId);
   },
   fields: (t) => ({
-    direction: t.expose('direction', { type: MessageDirectionEnum }),
-    kind: t.expose('kind', { type: MessageKindEnum }),
-    text: t.exposeString('text', { nullable: true }),
-    mediaUrl: t.string({ nullable: true, resolve: (m, _a, ctx) => (m.mediaKey ? ctx.media.url(m.mediaKey) : null) }),
-    stickerId: t.exposeString('stickerId', { nullable: true }),
-    post: t.prismaField({ type: 'Post', nullable: true, resolve: (q, m, _a, ctx) => (m.postId ? ctx.db.post.findUnique({ ...q, where: { id: m.postId } }) : null) }),
+    direction: t.expose('direction', { type: MessageDirectionEnum, description: 'From the user (INBOUND) or from the business (OUTBOUND).' }),
+    kind: t.expose('kind', { type: MessageKindEnum, description: 'What the message carries.' }),
+    text: t.exposeString('text', { nullable: true, description: 'For TEXT: the text (at most 6000 characters).' }),
+    mediaUrl: t.string({ nullable: true, description: 'For IMAGE and VIDEO: the file’s URL.', resolve: (m, _a, ctx) => (m.mediaKey ? ctx.media.url(m.mediaKey) : null) }),
+    stickerId: t.exposeString('stickerId', { nullable: true, description: 'For STICKER: the sticker.' }),
+    post: t.prismaField({ type: 'Post', nullable: true, description: 'For SHARE_POST: the shared short video.', resolve: (q, m, _a, ctx) => (m.postId ? ctx.db.post.findUnique({ ...q, where: { id: m.postId } }) : null) }),
     sender: t.prismaField({
       type: 'User',
       nullable: true,
       description: 'The user for inbound messages, the team member for manual replies; null for automated ones.',
       resolve: (q, m, _a, ctx) => (m.senderId ? ctx.db.user.findUnique({ ...q, where: { id: m.senderId } }) : null),
     }),
-    automated: t.boolean({ resolve: (m) => m.autoMessageId !== null }),
+    automated: t.boolean({ description: 'Sent by an auto-message (welcome, suggested answer, keyword reply).', resolve: (m) => m.autoMessageId !== null }),
     autoMessageId: t.id({ nullable: true, description: 'The auto-message rule that sent it.', resolve: (m) => (m.autoMessageId ? encodeGlobalID('AutoMessage', m.autoMessageId) : null) }),
     suggestedQuestionIds: t.idList({ description: 'For a welcome message: the suggested questions shown with it.', resolve: (m) => m.suggestedQuestionIds.map((id) => encodeGlobalID('AutoMessage', id)) }),
-    status: t.expose('status', { type: MessageStatusEnum }),
-    liveSessionId: t.id({ nullable: true, resolve: (m) => (m.liveSessionId ? encodeGlobalID('LiveSession', m.liveSessionId) : null) }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    status: t.expose('status', { type: MessageStatusEnum, description: 'SENT, or SUPPRESSED by the reply window (team only).' }),
+    liveSessionId: t.id({ nullable: true, description: 'Global id of the live session it was sent from, if any.', resolve: (m) => (m.liveSessionId ? encodeGlobalID('LiveSession', m.liveSessionId) : null) }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was sent.' }),
   }),
 });
 
 const lastMessageOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 export const ConversationRef = builder.prismaNode('Conversation', {
+  description: 'The direct-message thread between a business account and one user. That user and the account’s team may see it; workflow fields are for the team only.',
   id: { field: 'id' },
   nullable: true,
   authScopes: partyOrTeam,
   fields: (t) => ({
-    account: t.relation('account'),
+    account: t.relation('account', { description: 'The business account.' }),
     contact: t.relation('user', { description: 'The user the business talks to.' }),
-    state: t.expose('state', { type: ConversationStateEnum }),
-    origin: t.expose('origin', { type: ConversationOriginEnum }),
+    state: t.expose('state', { type: ConversationStateEnum, description: 'Inbox, message request or closed.' }),
+    origin: t.expose('origin', { type: ConversationOriginEnum, description: 'How the conversation started.' }),
     liveSessionId: t.id({ nullable: true, description: 'The live room it started from or last continued in.', resolve: (c) => (c.liveSessionId ? encodeGlobalID('LiveSession', c.liveSessionId) : null) }),
-    adId: t.id({ nullable: true, resolve: (c) => (c.adId ? encodeGlobalID('MessagingAd', c.adId) : null) }),
-    unread: t.exposeBoolean('unread', { authScopes: (c) => team(c.accountId) }),
-    starred: t.exposeBoolean('starred', { authScopes: (c) => team(c.accountId) }),
+    adId: t.id({ nullable: true, description: 'For origin AD: global id of the ad.', resolve: (c) => (c.adId ? encodeGlobalID('MessagingAd', c.adId) : null) }),
+    unread: t.exposeBoolean('unread', { authScopes: (c) => team(c.accountId), description: 'Has messages the team has not read (or was marked unread). Team only.' }),
+    starred: t.exposeBoolean('starred', { authScopes: (c) => team(c.accountId), description: 'Starred by the team. Team only.' }),
     assignee: t.prismaField({
       type: 'User',
       nullable: true,
+      description: 'The team member handling it; null when unassigned. Team only.',
       authScopes: (c) => team(c.accountId),
       resolve: (q, c, _a, ctx) => (c.assigneeId ? ctx.db.user.findUnique({ ...q, where: { id: c.assigneeId } }) : null),
     }),
@@ -114,36 +152,37 @@ export const ConversationRef = builder.prismaNode('Conversation', {
         return messagesById(ctx).load(c.lastMessageId);
       },
     }),
-    lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime' }),
+    lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', description: 'When the latest message was sent (the inbox’s order).' }),
     replyWindowEndsAt: t.field({
       type: 'DateTime',
       nullable: true,
-      description: 'The business may send until then (48 hours after the user’s latest message).',
+      description: 'The business may send until then (48 hours after the user’s latest message); null before the user has written.',
       resolve: (c) => windowEndsAt(c),
     }),
     repliesLeft: t.int({ description: 'Business messages still allowed in the current window (10 per window).', resolve: (c, _a, ctx) => repliesLeft(c, ctx.clock.now()) }),
     messages: t.relatedConnection('messages', {
       cursor: 'id',
-      description: 'Newest first.',
+      description: 'The messages, newest first. The user does not see suppressed automated messages.',
       query: (_args, ctx) => ({ where: visibleMessages(ctx), orderBy: lastMessageOrder }),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true }),
-    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the conversation started.' }),
+    acceptedAt: t.expose('acceptedAt', { type: 'DateTime', nullable: true, description: 'When a message request was accepted; null if it never was one or is still waiting.' }),
+    closedAt: t.expose('closedAt', { type: 'DateTime', nullable: true, description: 'When it was closed; null while not closed.' }),
   }),
 });
 
 // ───────────── queries ─────────────
 
 const InboxFilter = builder.inputType('InboxFilter', {
+  description: 'Narrows the inbox; every given condition must hold.',
   fields: (t) => ({
     requests: t.boolean({ description: 'true: message requests only; default: the inbox (requests excluded).' }),
-    states: t.field({ type: [ConversationStateEnum] }),
-    unread: t.boolean(),
-    starred: t.boolean(),
-    assigneeId: t.globalID({ for: UserRef }),
-    unassigned: t.boolean(),
-    origins: t.field({ type: [ConversationOriginEnum] }),
+    states: t.field({ type: [ConversationStateEnum], description: 'Only these states (overrides `requests`).' }),
+    unread: t.boolean({ description: 'Only unread (true) or read (false) conversations.' }),
+    starred: t.boolean({ description: 'Only starred (true) or unstarred (false) conversations.' }),
+    assigneeId: t.globalID({ for: UserRef, description: 'Only conversations assigned to this user.' }),
+    unassigned: t.boolean({ description: 'true: only unassigned conversations (overrides `assigneeId`).' }),
+    origins: t.field({ type: [ConversationOriginEnum], description: 'Only conversations with one of these origins.' }),
   }),
 });
 
@@ -151,9 +190,9 @@ builder.queryFields((t) => ({
   inbox: t.prismaConnection({
     type: 'Conversation',
     cursor: 'id',
-    description: 'The account’s conversations, newest activity first.',
+    description: 'The account’s conversations, newest activity first. Any member who works on the account (analysts read only).',
     authScopes: accountScope(allRoles, byAccountIdArg),
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), filter: t.arg({ type: InboxFilter }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), filter: t.arg({ type: InboxFilter, description: 'Which conversations; by default the inbox without message requests.' }) },
     resolve: (query, _root, { accountId, filter }, ctx) =>
       ctx.db.conversation.findMany({
         ...query,
@@ -171,7 +210,7 @@ builder.queryFields((t) => ({
   myConversations: t.prismaConnection({
     type: 'Conversation',
     cursor: 'id',
-    description: 'Your conversations with businesses, newest activity first.',
+    description: 'Your conversations with businesses, newest activity first. Needs a token.',
     authScopes: { authenticated: true },
     resolve: (query, _root, _args, ctx) =>
       ctx.db.conversation.findMany({ ...query, where: { userId: ctx.viewer!.userId }, orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }] }),
@@ -179,7 +218,7 @@ builder.queryFields((t) => ({
 }));
 
 const ChatLinkRef = builder.objectRef<{ url: string; prefill: string | null; pendingPrefill: string | null; prefillState: string }>('ChatLink').implement({
-  description: 'A link (and QR code) that opens a chat with the account.',
+  description: 'A link (and QR code) that opens a chat with the account: `<base>/<handle>`, with the approved prefilled message if any.',
   fields: (t) => ({
     url: t.exposeString('url', { description: 'Carries the approved prefilled message, if any.' }),
     prefill: t.exposeString('prefill', { nullable: true, description: 'The approved prefilled message in use.' }),
@@ -193,6 +232,7 @@ const ChatLinkRef = builder.objectRef<{ url: string; prefill: string | null; pen
 builder.prismaObjectFields('BusinessAccount', (t) => ({
   chatLink: t.field({
     type: ChatLinkRef,
+    description: 'The account’s chat link and QR code. Any member who works on the account.',
     authScopes: (account) => team(account.id),
     resolve: async (account, _args, ctx) => {
       const link = await ctx.db.chatLink.findUnique({ where: { accountId: account.id } });
@@ -218,20 +258,20 @@ registerReviewSubject({ kind: 'CHAT_LINK_PREFILL', ref: BusinessAccountRef, load
 const InboundMessageInput = builder.inputType('InboundMessageInput', {
   description: 'TEXT (emoji welcome), IMAGE, VIDEO (file), STICKER (stickerId) or SHARE_POST (postId). Text and media are separate messages.',
   fields: (t) => ({
-    kind: t.field({ type: MessageKindEnum, required: true }),
-    text: t.string(),
-    file: t.field({ type: 'File' }),
-    stickerId: t.string(),
-    postId: t.globalID({ for: PostRef }),
+    kind: t.field({ type: MessageKindEnum, required: true, description: 'What the message carries; give only the field of that kind.' }),
+    text: t.string({ description: 'For TEXT: 1–6000 characters.' }),
+    file: t.field({ type: 'File', description: 'For IMAGE (JPEG, PNG, WebP or GIF, ≤ 20 MB) or VIDEO (MP4 or QuickTime, ≤ 25 MB), checked by content.' }),
+    stickerId: t.string({ description: 'For STICKER: 1–64 characters of letters, digits and _ . : -.' }),
+    postId: t.globalID({ for: PostRef, description: 'For SHARE_POST: the short video to share.' }),
   }),
 });
 const OutboundMessageInput = builder.inputType('OutboundMessageInput', {
   description: 'TEXT (≤ 6000 characters), IMAGE (JPEG/PNG ≤ 3 MB, file) or SHARE_POST (one of the account’s posts).',
   fields: (t) => ({
-    kind: t.field({ type: MessageKindEnum, required: true }),
-    text: t.string(),
-    file: t.field({ type: 'File' }),
-    postId: t.globalID({ for: PostRef }),
+    kind: t.field({ type: MessageKindEnum, required: true, description: 'TEXT, IMAGE or SHARE_POST; give only the field of that kind.' }),
+    text: t.string({ description: 'For TEXT: 1–6000 characters.' }),
+    file: t.field({ type: 'File', description: 'For IMAGE: JPEG or PNG by content, at most 3 MB.' }),
+    postId: t.globalID({ for: PostRef, description: 'For SHARE_POST: one of the account’s own short videos.' }),
   }),
 });
 const SendContextInput = builder.inputType('MessageSendContext', {
@@ -286,10 +326,11 @@ function decodeLiveSession(id: string | null | undefined): string | null {
 }
 
 const MessageSendPayload = payloadType<{ conversationId: string; messageId: string }>('MessageSendPayload', (t) => ({
-  message: t.prismaField({ type: 'Message', nullable: true, resolve: (q, p, _a, ctx) => (p.messageId ? ctx.db.message.findUnique({ ...q, where: { id: p.messageId } }) : null) }),
+  message: t.prismaField({ type: 'Message', nullable: true, description: 'The message stored.', resolve: (q, p, _a, ctx) => (p.messageId ? ctx.db.message.findUnique({ ...q, where: { id: p.messageId } }) : null) }),
   conversation: t.prismaField({
     type: 'Conversation',
     nullable: true,
+    description: 'The conversation it belongs to (created by a user’s first message).',
     resolve: (q, p, _a, ctx) => (p.conversationId ? ctx.db.conversation.findUnique({ ...q, where: { id: p.conversationId } }) : null),
   }),
 }));
@@ -297,18 +338,19 @@ const ConversationPayload = payloadType<{ conversationId: string }>('Conversatio
   conversation: t.prismaField({
     type: 'Conversation',
     nullable: true,
+    description: 'The conversation after the change.',
     resolve: (q, p, _a, ctx) => (p.conversationId ? ctx.db.conversation.findUnique({ ...q, where: { id: p.conversationId } }) : null),
   }),
 }));
 const FollowPayload = payloadType<{ accountId: string; following: boolean }>('FollowPayload', (t) => ({
-  account: t.prismaField({ type: 'BusinessAccount', nullable: true, resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.accountId } }) : null) }),
-  following: t.boolean({ nullable: true, resolve: (p) => p.following ?? null }),
+  account: t.prismaField({ type: 'BusinessAccount', nullable: true, description: 'The account followed or unfollowed.', resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.accountId } }) : null) }),
+  following: t.boolean({ nullable: true, description: 'Whether you now follow it.', resolve: (p) => p.following ?? null }),
 }));
 const ChatLinkPayload = payloadType<{ accountId: string }>('ChatLinkPayload', (t) => ({
-  account: t.prismaField({ type: 'BusinessAccount', nullable: true, resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.accountId } }) : null) }),
+  account: t.prismaField({ type: 'BusinessAccount', nullable: true, description: 'The account; read its `chatLink`.', resolve: (q, p, _a, ctx) => (p.accountId ? ctx.db.businessAccount.findUnique({ ...q, where: { id: p.accountId } }) : null) }),
 }));
 const UserPlatformPayload = payloadType<{ userId: string }>('UserPlatformPayload', (t) => ({
-  user: t.prismaField({ type: 'User', nullable: true, resolve: (q, p, _a, ctx) => (p.userId ? ctx.db.user.findUnique({ ...q, where: { id: p.userId } }) : null) }),
+  user: t.prismaField({ type: 'User', nullable: true, description: 'The user changed.', resolve: (q, p, _a, ctx) => (p.userId ? ctx.db.user.findUnique({ ...q, where: { id: p.userId } }) : null) }),
 }));
 
 const conversationAccount = async (args: { id: { id: string } }, ctx: Context) => (await conversationParties(ctx).load(args.id.id))?.accountId;
@@ -333,9 +375,13 @@ async function accountByHandle(ctx: Context, handle: string) {
 builder.mutationFields((t) => ({
   businessMessageSend: t.field({
     type: MessageSendPayload,
-    description: 'A user writes to a business account (by handle). Starts or continues the conversation.',
+    description: 'A user writes to a business account (by handle). Starts or continues the conversation (in message requests when `whoCanMessage` says so) and opens a new reply window. Any signed-in user.',
     authScopes: { authenticated: true },
-    args: { handle: t.arg.string({ required: true }), input: t.arg({ type: InboundMessageInput, required: true }), context: t.arg({ type: SendContextInput }) },
+    args: {
+      handle: t.arg.string({ required: true, description: 'The business account’s handle.' }),
+      input: t.arg({ type: InboundMessageInput, required: true, description: 'The message.' }),
+      context: t.arg({ type: SendContextInput, description: 'Where it was sent from; omit for ORGANIC.' }),
+    },
     resolve: (_root, { handle, input, context }, ctx) =>
       attempt(async () => {
         const accountId = await accountByHandle(ctx, handle);
@@ -348,9 +394,9 @@ builder.mutationFields((t) => ({
   }),
   conversationMessageSend: t.field({
     type: MessageSendPayload,
-    description: 'A team member replies, within the reply window (WINDOW_EXPIRED, WINDOW_QUOTA_EXCEEDED). Replying to a request accepts it.',
+    description: 'A team member replies, within the reply window (WINDOW_EXPIRED, WINDOW_QUOTA_EXCEEDED). Replying to a request accepts it. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }), input: t.arg({ type: OutboundMessageInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation (not closed).' }), input: t.arg({ type: OutboundMessageInput, required: true, description: 'The message.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
         const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'));
@@ -359,53 +405,58 @@ builder.mutationFields((t) => ({
   }),
   conversationAccept: t.field({
     type: ConversationPayload,
-    description: 'Moves a message request to the inbox.',
+    description: 'Moves a message request to the inbox. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'A conversation in REQUEST state.' }) },
     resolve: (_root, { id }, ctx) => attempt(async () => ({ conversationId: (await messaging.acceptRequest(ctx, id.id)).id })),
   }),
   conversationMarkUnread: t.field({
     type: ConversationPayload,
+    description: 'Marks a conversation unread for the team. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation.' }) },
     resolve: (_root, { id }, ctx) => attempt(async () => ({ conversationId: (await messaging.markUnread(ctx, id.id, true)).id })),
   }),
   conversationMarkRead: t.field({
     type: ConversationPayload,
+    description: 'Marks a conversation read for the team. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation.' }) },
     resolve: (_root, { id }, ctx) => attempt(async () => ({ conversationId: (await messaging.markUnread(ctx, id.id, false)).id })),
   }),
   conversationStar: t.field({
     type: ConversationPayload,
+    description: 'Stars or unstars a conversation. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }), starred: t.arg.boolean({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation.' }), starred: t.arg.boolean({ required: true, description: 'true stars, false unstars.' }) },
     resolve: (_root, { id, starred }, ctx) => attempt(async () => ({ conversationId: (await messaging.setStarred(ctx, id.id, starred)).id })),
   }),
   conversationAssign: t.field({
     type: ConversationPayload,
-    description: 'Assigns to an owner, admin or agent who works on the account; null unassigns.',
+    description: 'Assigns to an owner, admin or agent who works on the account; null unassigns. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }), assigneeId: t.arg.globalID({ for: UserRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation.' }), assigneeId: t.arg.globalID({ for: UserRef, description: 'The team member’s user id; omit or null to unassign.' }) },
     resolve: (_root, { id, assigneeId }, ctx) => attempt(async () => ({ conversationId: (await messaging.assignConversation(ctx, id.id, assigneeId?.id ?? null)).id })),
   }),
   conversationClose: t.field({
     type: ConversationPayload,
+    description: 'Closes a conversation (replies are refused until it is reopened). Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'A conversation that is not closed.' }) },
     resolve: (_root, { id }, ctx) => attempt(async () => ({ conversationId: (await messaging.closeConversation(ctx, id.id)).id })),
   }),
   conversationReopen: t.field({
     type: ConversationPayload,
+    description: 'Reopens a closed conversation into the inbox. Owners, admins and agents who work on the account.',
     authScopes: operate,
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'A closed conversation.' }) },
     resolve: (_root, { id }, ctx) => attempt(async () => ({ conversationId: (await messaging.reopenConversation(ctx, id.id)).id })),
   }),
   businessAccountFollow: t.field({
     type: FollowPayload,
-    description: 'Follow (or unfollow) a business account; FOLLOWERS-only DMs land in the inbox for followers.',
+    description: 'Follow (or unfollow) a business account; FOLLOWERS-only DMs land in the inbox for followers. Any signed-in user.',
     authScopes: { authenticated: true },
-    args: { handle: t.arg.string({ required: true }), following: t.arg.boolean({ defaultValue: true }) },
+    args: { handle: t.arg.string({ required: true, description: 'The account’s handle.' }), following: t.arg.boolean({ defaultValue: true, description: 'true follows, false unfollows.' }) },
     resolve: (_root, { handle, following }, ctx) =>
       attempt(async () => {
         const accountId = await accountByHandle(ctx, handle);
@@ -415,17 +466,24 @@ builder.mutationFields((t) => ({
   }),
   chatLinkSetPrefill: t.field({
     type: ChatLinkPayload,
-    description: `Requests a prefilled message for the chat link (≤ ${PREFILL_MAX_CHARS} characters); it is used once approved. null removes it.`,
+    description: `Requests a prefilled message for the chat link (≤ ${PREFILL_MAX_CHARS} characters); it is used once approved. null removes it. Owners and admins who work on the account.`,
     authScopes: accountScope(managerRoles, byAccountIdArg),
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), prefill: t.arg.string() },
+    args: {
+      accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }),
+      prefill: t.arg.string({ description: `The message, 1–${PREFILL_MAX_CHARS} characters, submitted for review; omit or null to remove the prefill at once.` }),
+    },
     resolve: (_root, { accountId, prefill }, ctx) =>
       attempt(async () => ({ accountId: (await setPrefill(ctx.db, ctx.clock, accountId.id, prefill ?? null, ctx.viewer!.userId)).accountId })),
   }),
   userPlatformUpdate: t.field({
     type: UserPlatformPayload,
-    description: 'Platform admins set where a user is and the risk-control flag.',
+    description: 'Platform admins set where a user is and the risk-control flag (both decide whether businesses may send them media).',
     authScopes: { platformAdmin: true },
-    args: { id: t.arg.globalID({ required: true, for: UserRef }), region: t.arg.string(), riskFlagged: t.arg.boolean() },
+    args: {
+      id: t.arg.globalID({ required: true, for: UserRef, description: 'The user.' }),
+      region: t.arg.string({ description: 'ISO 3166-1 alpha-2 country code; omit to keep.' }),
+      riskFlagged: t.arg.boolean({ description: 'Flagged by risk control (businesses cannot send them media); omit to keep.' }),
+    },
     resolve: (_root, { id, region, riskFlagged }, ctx) =>
       attempt(async () => {
         if (region !== null && region !== undefined && !isRegionCode(region)) refuse('REGION_INVALID', ['region']);
@@ -439,30 +497,42 @@ builder.mutationFields((t) => ({
 
 // ───────────── subscriptions ─────────────
 
-const InboxEventTypeEnum = builder.enumType('InboxEventType', { values: ['MESSAGE_RECEIVED', 'MESSAGE_SENT', 'CONVERSATION_CHANGED'] as const });
-const ConversationEventTypeEnum = builder.enumType('ConversationEventType', { values: ['MESSAGE', 'CONVERSATION_CHANGED'] as const });
+const InboxEventTypeEnum = builder.enumType('InboxEventType', {
+  description: 'What happened in an account’s inbox.',
+  values: {
+    MESSAGE_RECEIVED: { description: 'A user sent a message (`message` is set).' },
+    MESSAGE_SENT: { description: 'The business sent a message, by hand or automatically (`message` is set).' },
+    CONVERSATION_CHANGED: { description: 'The conversation’s state, read state, star or assignee changed.' },
+  },
+});
+const ConversationEventTypeEnum = builder.enumType('ConversationEventType', {
+  description: 'What happened in a conversation.',
+  values: { MESSAGE: { description: 'A message was sent in it (`message` is set).' }, CONVERSATION_CHANGED: { description: 'It was accepted, closed or reopened.' } },
+});
 
 const InboxEventRef = builder.objectRef<{ type: 'MESSAGE_RECEIVED' | 'MESSAGE_SENT' | 'CONVERSATION_CHANGED'; conversationId: string; messageId: string | null }>('InboxEvent').implement({
+  description: 'A change in an account’s inbox.',
   fields: (t) => ({
-    type: t.field({ type: InboxEventTypeEnum, resolve: (e) => e.type }),
-    conversation: t.prismaField({ type: 'Conversation', resolve: (q, e, _a, ctx) => ctx.db.conversation.findUniqueOrThrow({ ...q, where: { id: e.conversationId } }) }),
-    message: t.prismaField({ type: 'Message', nullable: true, resolve: (q, e, _a, ctx) => (e.messageId ? ctx.db.message.findUnique({ ...q, where: { id: e.messageId } }) : null) }),
+    type: t.field({ type: InboxEventTypeEnum, description: 'What happened.', resolve: (e) => e.type }),
+    conversation: t.prismaField({ type: 'Conversation', description: 'The conversation, as it is now.', resolve: (q, e, _a, ctx) => ctx.db.conversation.findUniqueOrThrow({ ...q, where: { id: e.conversationId } }) }),
+    message: t.prismaField({ type: 'Message', nullable: true, description: 'The message received or sent; null for CONVERSATION_CHANGED.', resolve: (q, e, _a, ctx) => (e.messageId ? ctx.db.message.findUnique({ ...q, where: { id: e.messageId } }) : null) }),
   }),
 });
 const ConversationEventRef = builder.objectRef<{ type: 'MESSAGE' | 'CONVERSATION_CHANGED'; conversationId: string; messageId: string | null }>('ConversationEvent').implement({
+  description: 'A change in one conversation.',
   fields: (t) => ({
-    type: t.field({ type: ConversationEventTypeEnum, resolve: (e) => e.type }),
-    conversation: t.prismaField({ type: 'Conversation', resolve: (q, e, _a, ctx) => ctx.db.conversation.findUniqueOrThrow({ ...q, where: { id: e.conversationId } }) }),
-    message: t.prismaField({ type: 'Message', nullable: true, resolve: (q, e, _a, ctx) => (e.messageId ? ctx.db.message.findUnique({ ...q, where: { id: e.messageId } }) : null) }),
+    type: t.field({ type: ConversationEventTypeEnum, description: 'What happened.', resolve: (e) => e.type }),
+    conversation: t.prismaField({ type: 'Conversation', description: 'The conversation, as it is now.', resolve: (q, e, _a, ctx) => ctx.db.conversation.findUniqueOrThrow({ ...q, where: { id: e.conversationId } }) }),
+    message: t.prismaField({ type: 'Message', nullable: true, description: 'The new message; null for CONVERSATION_CHANGED.', resolve: (q, e, _a, ctx) => (e.messageId ? ctx.db.message.findUnique({ ...q, where: { id: e.messageId } }) : null) }),
   }),
 });
 
 builder.subscriptionFields((t) => ({
   inboxEvents: t.field({
     type: InboxEventRef,
-    description: 'For the account’s team: messages received and sent, conversations changed.',
+    description: 'For the account’s team: messages received and sent, conversations changed. Any member who works on the account; ends when they lose access.',
     authScopes: accountScope(allRoles, byAccountIdArg),
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose inbox to follow.' }) },
     subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('inbox', args.accountId.id)),
     resolve: (event) => event,
   }),
@@ -473,7 +543,7 @@ builder.subscriptionFields((t) => ({
       const parties = await conversationParties(ctx).load(args.id.id);
       return parties ? partyOrTeam(parties, ctx) : false;
     },
-    args: { id: t.arg.globalID({ required: true, for: ConversationRef }) },
+    args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation.' }) },
     subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('conversation', args.id.id),
     resolve: (event) => event,
   }),
