@@ -19,40 +19,82 @@ import { roomStream } from './room-stream.ts';
 import * as live from './service.ts';
 import { hostStream, type StreamedEvent } from './stream.ts';
 
-export const LiveSessionStateEnum = builder.enumType(LiveSessionState, { name: 'LiveSessionState' });
-const LiveEntryTypeEnum = builder.enumType(LiveEntryType, { name: 'LiveEntryType', description: 'GET_LEADS shows one lead form; BUSINESS entries open functions.' });
-const LiveFunctionEnum = builder.enumType(LiveFunction, { name: 'LiveFunction' });
-const LiveEventTypeEnum = builder.enumType(LiveEventType, { name: 'LiveEventType' });
+export const LiveSessionStateEnum = builder.enumType(LiveSessionState, {
+  name: 'LiveSessionState',
+  description: 'The lifecycle of a live session: SCHEDULED → LIVE → ENDED.',
+  values: {
+    SCHEDULED: { description: 'Created, not started; settings and entries can be prepared.' },
+    LIVE: { description: 'Broadcasting now.' },
+    ENDED: { description: 'Over; nothing about it can change any more.' },
+  },
+});
+const LiveEntryTypeEnum = builder.enumType(LiveEntryType, {
+  name: 'LiveEntryType',
+  description: 'GET_LEADS shows one lead form; BUSINESS entries open functions.',
+  values: {
+    GET_LEADS: { description: 'Shows one approved lead form with Get Leads on; at most one per live.' },
+    BUSINESS: { description: 'Opens a business function; up to 6 per live, never with a GET_LEADS entry.' },
+  },
+});
+const LiveFunctionEnum = builder.enumType(LiveFunction, {
+  name: 'LiveFunction',
+  description: 'What a BUSINESS entry of a live room opens.',
+  values: {
+    BUSINESS_PAGE: { description: 'The account’s business page (default label "Our page").' },
+    WEBSITE: { description: 'A website: `target` is an http(s) URL (default label "Website").' },
+    PHONE: { description: 'A phone call: `target` is a phone number (default label "Call us").' },
+    DIRECT_MESSAGE: { description: 'A direct message to the account (default label "Message us").' },
+    APP_DOWNLOAD: { description: 'An app download: `target` is an http(s) URL (default label "Get the app").' },
+  },
+});
+const LiveEventTypeEnum = builder.enumType(LiveEventType, {
+  name: 'LiveEventType',
+  description: 'The kinds of event in a live session’s host stream; the LiveEvent field of the same name carries its content.',
+  values: {
+    VIEWER_MESSAGE: { description: 'A viewer sent a DM from the live room (`viewerMessage`).' },
+    LEAD_SUBMITTED: { description: 'A viewer submitted a lead from the live (`lead`).' },
+    ENTRY_CHANGED: { description: 'An entry was added, shown, hidden or removed (`entry`).' },
+    SETTINGS_CHANGED: { description: 'The session’s settings changed (`settings`).' },
+    STATS: { description: 'Viewers, messages, leads and sales so far (`stats`); at most one per second.' },
+    REMINDER: { description: 'Time to remind viewers to send a DM (`reminder`), every N minutes when set.' },
+    LIVE_ENDED: { description: 'The live ended (`stats` holds the final figures); always the last event.' },
+  },
+});
 
 const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
 
 const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
   description: 'An amount in minor units (cents) of an ISO 4217 currency.',
-  fields: (t) => ({ amountMinor: t.exposeInt('amountMinor'), currency: t.exposeString('currency') }),
+  fields: (t) => ({
+    amountMinor: t.exposeInt('amountMinor', { description: 'The amount in minor units (e.g. cents), 0 or more.' }),
+    currency: t.exposeString('currency', { description: 'ISO 4217 currency code, e.g. EUR.' }),
+  }),
 });
 
 const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
+  description: 'A live session’s figures so far.',
   fields: (t) => ({
     viewers: t.exposeInt('viewers', { description: 'Watching now.' }),
-    peakViewers: t.exposeInt('peakViewers'),
+    peakViewers: t.exposeInt('peakViewers', { description: 'The most viewers watching at once so far.' }),
     messages: t.exposeInt('messages', { description: 'Viewer DMs sent from this live.' }),
-    leads: t.exposeInt('leads'),
-    orders: t.exposeInt('orders'),
-    units: t.exposeInt('units'),
+    leads: t.exposeInt('leads', { description: 'Leads submitted from this live.' }),
+    orders: t.exposeInt('orders', { description: 'Orders recorded during this live.' }),
+    units: t.exposeInt('units', { description: 'Units sold in those orders.' }),
     sales: t.field({ type: [MoneyRef], description: 'One total per currency.', resolve: (s) => s.sales }),
   }),
 });
 
 export const LiveEntryRef = builder.prismaNode('LiveEntry', {
+  description: 'An entry of a live session (a Get Leads form or a business function), as the host’s team manages it. Viewers see visible entries through `LiveRoom`.',
   id: { field: 'id' },
   fields: (t) => ({
-    type: t.expose('type', { type: LiveEntryTypeEnum }),
-    function: t.expose('function', { type: LiveFunctionEnum, nullable: true }),
-    label: t.exposeString('label', { nullable: true }),
-    target: t.exposeString('target', { nullable: true }),
-    visible: t.exposeBoolean('visible'),
-    position: t.exposeInt('position'),
-    leadForm: t.prismaField({ type: 'LeadForm', nullable: true, resolve: (q, e, _a, ctx) => (e.leadFormId ? ctx.db.leadForm.findUnique({ ...q, where: { id: e.leadFormId } }) : null) }),
+    type: t.expose('type', { type: LiveEntryTypeEnum, description: 'GET_LEADS or BUSINESS.' }),
+    function: t.expose('function', { type: LiveFunctionEnum, nullable: true, description: 'For BUSINESS: what it opens; null for GET_LEADS.' }),
+    label: t.exposeString('label', { nullable: true, description: 'For BUSINESS: the button label, at most 20 characters; null for GET_LEADS.' }),
+    target: t.exposeString('target', { nullable: true, description: 'For WEBSITE and APP_DOWNLOAD a URL, for PHONE a phone number; null otherwise.' }),
+    visible: t.exposeBoolean('visible', { description: 'Shown to viewers now (entries start hidden).' }),
+    position: t.exposeInt('position', { description: 'Order in the room, from 1.' }),
+    leadForm: t.prismaField({ type: 'LeadForm', nullable: true, description: 'For GET_LEADS: the lead form.', resolve: (q, e, _a, ctx) => (e.leadFormId ? ctx.db.leadForm.findUnique({ ...q, where: { id: e.leadFormId } }) : null) }),
     preview: t.field({
       type: PublicLeadFormRef,
       nullable: true,
@@ -63,30 +105,34 @@ export const LiveEntryRef = builder.prismaNode('LiveEntry', {
 });
 
 export const LiveSessionRef = builder.prismaNode('LiveSession', {
+  description: 'A live broadcast of a business account, with its settings, entries and event log. Any member who works on the account may see it.',
   id: { field: 'id' },
   authScopes: (s) => team(s.accountId),
   fields: (t) => ({
-    account: t.relation('account'),
-    title: t.exposeString('title'),
-    state: t.expose('state', { type: LiveSessionStateEnum }),
-    scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true }),
-    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
-    sellsProducts: t.exposeBoolean('sellsProducts'),
+    account: t.relation('account', { description: 'The business account going live.' }),
+    title: t.exposeString('title', { description: 'The live’s title, 1–100 characters.' }),
+    state: t.expose('state', { type: LiveSessionStateEnum, description: 'SCHEDULED, LIVE or ENDED.' }),
+    scheduledFor: t.expose('scheduledFor', { type: 'DateTime', nullable: true, description: 'When it is planned to start; null if not given.' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true, description: 'When it went live; null before.' }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true, description: 'When it ended; null before.' }),
+    sellsProducts: t.exposeBoolean('sellsProducts', { description: 'Products are sold in the live (needs an owner aged 18 or over).' }),
     allowViewerMessages: t.exposeBoolean('allowViewerMessages', { description: 'Customer DMs from the live room.' }),
-    autoResponsesEnabled: t.exposeBoolean('autoResponsesEnabled'),
-    reminderIntervalMinutes: t.exposeInt('reminderIntervalMinutes', { nullable: true }),
-    reminderText: t.exposeString('reminderText', { nullable: true }),
+    autoResponsesEnabled: t.exposeBoolean('autoResponsesEnabled', { description: 'Auto-messages answer viewer DMs sent from this live.' }),
+    reminderIntervalMinutes: t.exposeInt('reminderIntervalMinutes', { nullable: true, description: 'A REMINDER event every this many minutes (1–120) while live; null for none.' }),
+    reminderText: t.exposeString('reminderText', { nullable: true, description: 'The reminder’s prompt (at most 150 characters); null uses a default prompt to send a DM.' }),
     lastSeq: t.exposeInt('lastSeq', { description: 'Sequence number of the latest event.' }),
-    entries: t.relation('entries', { query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
-    stats: t.field({ type: LiveStatsRef, resolve: (s, _a, ctx) => computeStats(ctx.db, s.id) }),
+    entries: t.relation('entries', { description: 'Every entry, hidden or visible, in room order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
+    stats: t.field({ type: LiveStatsRef, description: 'The figures now.', resolve: (s, _a, ctx) => computeStats(ctx.db, s.id) }),
     events: t.field({
       type: [LiveEventRef],
       description: 'The event log after a sequence number (at most 500 per call).',
-      args: { afterSeq: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
+      args: {
+        afterSeq: t.arg.int({ defaultValue: 0, description: 'Only events with a larger sequence number.' }),
+        first: t.arg.int({ defaultValue: 100, description: 'How many events at most, oldest first.' }),
+      },
       resolve: (s, args, ctx) => loadEvents(ctx.db, s.id, args.afterSeq ?? 0, undefined, Math.min(Math.max(args.first ?? 100, 0), 500)),
     }),
-    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was scheduled.' }),
   }),
 });
 
@@ -94,49 +140,54 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
 
 type P = Record<string, unknown>;
 const ViewerMessageEventRef = builder.objectRef<P>('LiveViewerMessage').implement({
+  description: 'A viewer’s DM sent from the live room, as the host console shows it.',
   fields: (t) => ({
-    messageId: t.id({ resolve: (p) => encodeGlobalID('Message', String(p.messageId)) }),
-    conversationId: t.id({ resolve: (p) => encodeGlobalID('Conversation', String(p.conversationId)) }),
-    viewerHandle: t.string({ resolve: (p) => String(p.viewerHandle) }),
-    kind: t.string({ resolve: (p) => String(p.kind) }),
-    text: t.string({ nullable: true, resolve: (p) => (p.text as string | null) ?? null }),
+    messageId: t.id({ description: 'Global id of the Message.', resolve: (p) => encodeGlobalID('Message', String(p.messageId)) }),
+    conversationId: t.id({ description: 'Global id of the Conversation, to reply in.', resolve: (p) => encodeGlobalID('Conversation', String(p.conversationId)) }),
+    viewerHandle: t.string({ description: 'The viewer’s handle.', resolve: (p) => String(p.viewerHandle) }),
+    kind: t.string({ description: 'The message kind (a MessageKind name, e.g. TEXT).', resolve: (p) => String(p.kind) }),
+    text: t.string({ nullable: true, description: 'For TEXT messages: the text.', resolve: (p) => (p.text as string | null) ?? null }),
   }),
 });
 const LiveLeadAnswerRef = builder.objectRef<{ question: 'ENQUIRY'; label: string; answer: string }>('LiveLeadAnswer').implement({
+  description: 'One answer of a lead submitted during the live.',
   fields: (t) => ({
-    question: t.field({ type: LeadQuestionEnum, resolve: (a) => a.question }),
-    label: t.exposeString('label'),
-    answer: t.exposeString('answer'),
+    question: t.field({ type: LeadQuestionEnum, description: 'Which question.', resolve: (a) => a.question }),
+    label: t.exposeString('label', { description: 'The question as the viewer read it.' }),
+    answer: t.exposeString('answer', { description: 'The viewer’s answer.' }),
   }),
 });
 const LeadSubmittedEventRef = builder.objectRef<P>('LiveLeadSubmitted').implement({
+  description: 'A lead submitted from the live room, as the host console shows it.',
   fields: (t) => ({
-    leadId: t.id({ resolve: (p) => encodeGlobalID('Lead', String(p.leadId)) }),
-    formName: t.string({ resolve: (p) => String(p.formName) }),
-    viewerHandle: t.string({ resolve: (p) => String(p.viewerHandle) }),
-    answers: t.field({ type: [LiveLeadAnswerRef], resolve: (p) => p.answers as never }),
+    leadId: t.id({ description: 'Global id of the Lead.', resolve: (p) => encodeGlobalID('Lead', String(p.leadId)) }),
+    formName: t.string({ description: 'The lead form’s name.', resolve: (p) => String(p.formName) }),
+    viewerHandle: t.string({ description: 'The viewer’s handle.', resolve: (p) => String(p.viewerHandle) }),
+    answers: t.field({ type: [LiveLeadAnswerRef], description: 'The answers, in the form’s order.', resolve: (p) => p.answers as never }),
   }),
 });
 const EntryChangedEventRef = builder.objectRef<P>('LiveEntryChanged').implement({
+  description: 'An entry of the live as it was after a change.',
   fields: (t) => ({
-    entryId: t.id({ resolve: (p) => encodeGlobalID('LiveEntry', String(p.entryId)) }),
+    entryId: t.id({ description: 'Global id of the LiveEntry.', resolve: (p) => encodeGlobalID('LiveEntry', String(p.entryId)) }),
     change: t.string({ description: 'ADDED, SHOWN, HIDDEN or REMOVED.', resolve: (p) => String(p.change) }),
-    type: t.field({ type: LiveEntryTypeEnum, resolve: (p) => p.type as never }),
-    function: t.field({ type: LiveFunctionEnum, nullable: true, resolve: (p) => (p.function as never) ?? null }),
-    label: t.string({ nullable: true, resolve: (p) => (p.label as string | null) ?? null }),
-    target: t.string({ nullable: true, resolve: (p) => (p.target as string | null) ?? null }),
-    formName: t.string({ nullable: true, resolve: (p) => (p.formName as string | null) ?? null }),
-    visible: t.boolean({ resolve: (p) => Boolean(p.visible) }),
+    type: t.field({ type: LiveEntryTypeEnum, description: 'GET_LEADS or BUSINESS.', resolve: (p) => p.type as never }),
+    function: t.field({ type: LiveFunctionEnum, nullable: true, description: 'For BUSINESS: what it opens.', resolve: (p) => (p.function as never) ?? null }),
+    label: t.string({ nullable: true, description: 'For BUSINESS: the label.', resolve: (p) => (p.label as string | null) ?? null }),
+    target: t.string({ nullable: true, description: 'For WEBSITE, APP_DOWNLOAD and PHONE: the URL or number.', resolve: (p) => (p.target as string | null) ?? null }),
+    formName: t.string({ nullable: true, description: 'For GET_LEADS: the lead form’s name.', resolve: (p) => (p.formName as string | null) ?? null }),
+    visible: t.boolean({ description: 'Shown to viewers after the change.', resolve: (p) => Boolean(p.visible) }),
   }),
 });
 const SettingsEventRef = builder.objectRef<P>('LiveSettings').implement({
+  description: 'A live session’s settings after a change.',
   fields: (t) => ({
-    title: t.string({ resolve: (p) => String(p.title) }),
-    sellsProducts: t.boolean({ resolve: (p) => Boolean(p.sellsProducts) }),
-    allowViewerMessages: t.boolean({ resolve: (p) => Boolean(p.allowViewerMessages) }),
-    autoResponsesEnabled: t.boolean({ resolve: (p) => Boolean(p.autoResponsesEnabled) }),
-    reminderIntervalMinutes: t.int({ nullable: true, resolve: (p) => (p.reminderIntervalMinutes as number | null) ?? null }),
-    reminderText: t.string({ nullable: true, resolve: (p) => (p.reminderText as string | null) ?? null }),
+    title: t.string({ description: 'The title.', resolve: (p) => String(p.title) }),
+    sellsProducts: t.boolean({ description: 'Products are sold in the live.', resolve: (p) => Boolean(p.sellsProducts) }),
+    allowViewerMessages: t.boolean({ description: 'Viewers may DM from the room.', resolve: (p) => Boolean(p.allowViewerMessages) }),
+    autoResponsesEnabled: t.boolean({ description: 'Auto-messages answer viewer DMs.', resolve: (p) => Boolean(p.autoResponsesEnabled) }),
+    reminderIntervalMinutes: t.int({ nullable: true, description: 'Minutes between reminders; null for none.', resolve: (p) => (p.reminderIntervalMinutes as number | null) ?? null }),
+    reminderText: t.string({ nullable: true, description: 'The reminder’s prompt; null for the default.', resolve: (p) => (p.reminderText as string | null) ?? null }),
   }),
 });
 
@@ -146,13 +197,13 @@ export const LiveEventRef = builder.objectRef<StreamedEvent>('LiveEvent').implem
     const part = <T,>(type: string, pick: (p: P) => T) => (e: StreamedEvent) => (e.type === type ? pick(e.payload as P) : null);
     return {
       seq: t.exposeInt('seq', { description: 'Per-session, gap-free, increasing.' }),
-      type: t.field({ type: LiveEventTypeEnum, resolve: (e) => e.type }),
-      at: t.field({ type: 'DateTime', resolve: (e) => e.createdAt }),
-      sessionId: t.id({ resolve: (e) => encodeGlobalID('LiveSession', e.sessionId) }),
-      viewerMessage: t.field({ type: ViewerMessageEventRef, nullable: true, resolve: part('VIEWER_MESSAGE', (p) => p) }),
-      lead: t.field({ type: LeadSubmittedEventRef, nullable: true, resolve: part('LEAD_SUBMITTED', (p) => p) }),
-      entry: t.field({ type: EntryChangedEventRef, nullable: true, resolve: part('ENTRY_CHANGED', (p) => p) }),
-      settings: t.field({ type: SettingsEventRef, nullable: true, resolve: part('SETTINGS_CHANGED', (p) => p) }),
+      type: t.field({ type: LiveEventTypeEnum, description: 'What happened; names the field that carries it.', resolve: (e) => e.type }),
+      at: t.field({ type: 'DateTime', description: 'When it happened.', resolve: (e) => e.createdAt }),
+      sessionId: t.id({ description: 'Global id of the live session.', resolve: (e) => encodeGlobalID('LiveSession', e.sessionId) }),
+      viewerMessage: t.field({ type: ViewerMessageEventRef, nullable: true, description: 'For VIEWER_MESSAGE.', resolve: part('VIEWER_MESSAGE', (p) => p) }),
+      lead: t.field({ type: LeadSubmittedEventRef, nullable: true, description: 'For LEAD_SUBMITTED.', resolve: part('LEAD_SUBMITTED', (p) => p) }),
+      entry: t.field({ type: EntryChangedEventRef, nullable: true, description: 'For ENTRY_CHANGED.', resolve: part('ENTRY_CHANGED', (p) => p) }),
+      settings: t.field({ type: SettingsEventRef, nullable: true, description: 'For SETTINGS_CHANGED.', resolve: part('SETTINGS_CHANGED', (p) => p) }),
       stats: t.field({
         type: LiveStatsRef,
         nullable: true,
@@ -167,15 +218,16 @@ export const LiveEventRef = builder.objectRef<StreamedEvent>('LiveEvent').implem
 // ───────────── the viewer room ─────────────
 
 const RoomEntryRef = builder.objectRef<RoomEntry>('LiveRoomEntry').implement({
+  description: 'A visible entry of a live room, as viewers see it.',
   fields: (t) => ({
-    id: t.id({ resolve: (e) => encodeGlobalID('LiveEntry', e.id) }),
-    type: t.field({ type: LiveEntryTypeEnum, resolve: (e) => e.type }),
-    function: t.field({ type: LiveFunctionEnum, nullable: true, resolve: (e) => e.function as never }),
-    label: t.exposeString('label', { nullable: true }),
-    target: t.exposeString('target', { nullable: true }),
+    id: t.id({ description: 'Global id of the LiveEntry.', resolve: (e) => encodeGlobalID('LiveEntry', e.id) }),
+    type: t.field({ type: LiveEntryTypeEnum, description: 'GET_LEADS or BUSINESS.', resolve: (e) => e.type }),
+    function: t.field({ type: LiveFunctionEnum, nullable: true, description: 'For BUSINESS: what it opens.', resolve: (e) => e.function as never }),
+    label: t.exposeString('label', { nullable: true, description: 'For BUSINESS: the button label.' }),
+    target: t.exposeString('target', { nullable: true, description: 'For WEBSITE, APP_DOWNLOAD and PHONE: the URL or number to open.' }),
     leadFormId: t.id({ nullable: true, description: 'Open it with publicLeadForm(id:).', resolve: (e) => (e.leadForm ? encodeGlobalID('LeadForm', e.leadForm.id) : null) }),
-    leadFormName: t.string({ nullable: true, resolve: (e) => e.leadForm?.name ?? null }),
-    callToAction: t.string({ nullable: true, resolve: (e) => e.leadForm?.callToAction ?? null }),
+    leadFormName: t.string({ nullable: true, description: 'For GET_LEADS: the form’s name.', resolve: (e) => e.leadForm?.name ?? null }),
+    callToAction: t.string({ nullable: true, description: 'For GET_LEADS: the button label (a LeadFormCallToAction name).', resolve: (e) => e.leadForm?.callToAction ?? null }),
   }),
 });
 
@@ -184,8 +236,8 @@ const RoomEntryRef = builder.objectRef<RoomEntry>('LiveRoomEntry').implement({
 const LiveRoomRef = builder.objectRef<RoomSnapshot>('LiveRoom').implement({
   description: 'What a viewer of the live sees: never other viewers’ messages or personal data.',
   fields: (t) => ({
-    sessionId: t.id({ resolve: (r) => encodeGlobalID('LiveSession', r.sessionId) }),
-    state: t.field({ type: LiveSessionStateEnum, resolve: (r) => r.state }),
+    sessionId: t.id({ description: 'Global id of the live session.', resolve: (r) => encodeGlobalID('LiveSession', r.sessionId) }),
+    state: t.field({ type: LiveSessionStateEnum, description: 'SCHEDULED, LIVE or ENDED.', resolve: (r) => r.state }),
     allowViewerMessages: t.exposeBoolean('allowViewerMessages', { description: 'Whether you can DM the host from the room.' }),
     entries: t.field({ type: [RoomEntryRef], description: 'Visible entries, in order.', resolve: (r) => r.entries }),
   }),
@@ -201,69 +253,74 @@ const entryAccount = async (args: { id: { id: string } }, ctx: Context) =>
   (await ctx.db.liveEntry.findUnique({ where: { id: args.id.id }, select: { session: { select: { accountId: true } } } }))?.session.accountId;
 
 builder.prismaObjectField('BusinessAccount', 'liveSessions', (t) =>
-  t.relatedConnection('liveSessions', { cursor: 'id', authScopes: (a) => team(a.id), query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
+  t.relatedConnection('liveSessions', { cursor: 'id', description: 'The account’s live sessions, newest first. Any member who works on the account.', authScopes: (a) => team(a.id), query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
 );
 
 builder.queryField('liveRoomSnapshot', (t) =>
   t.field({
     type: LiveRoomRef,
     nullable: true,
-    description: 'The live room as a viewer sees it now.',
-    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }) },
+    description: 'The live room as a viewer sees it now; null for an unknown session. No token needed.',
+    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The live session.' }) },
     resolve: async (_r, args, ctx) => ((await ctx.db.liveSession.count({ where: { id: args.sessionId.id } })) ? roomSnapshot(ctx.db, args.sessionId.id) : null),
   }),
 );
 
 const SessionInput = builder.inputType('LiveSessionScheduleInput', {
+  description: 'A new live session.',
   fields: (t) => ({
-    title: t.string({ required: true }),
-    scheduledFor: t.field({ type: 'DateTime' }),
+    title: t.string({ required: true, description: '1–100 characters.' }),
+    scheduledFor: t.field({ type: 'DateTime', description: 'When it is planned to start; in the future.' }),
     sellsProducts: t.boolean({ description: 'Selling in the live needs an owner aged 18 or over.' }),
   }),
 });
 const SettingsInput = builder.inputType('LiveSessionSettingsInput', {
+  description: 'Changes to a live session’s settings; omitted fields stay.',
   fields: (t) => ({
-    title: t.string(),
-    sellsProducts: t.boolean(),
-    allowViewerMessages: t.boolean(),
-    autoResponsesEnabled: t.boolean(),
+    title: t.string({ description: '1–100 characters.' }),
+    sellsProducts: t.boolean({ description: 'Sell products in the live (needs an owner aged 18 or over).' }),
+    allowViewerMessages: t.boolean({ description: 'Let viewers send DMs from the room.' }),
+    autoResponsesEnabled: t.boolean({ description: 'Let auto-messages answer viewer DMs from the live.' }),
     reminderIntervalMinutes: t.int({ description: '1–120; null turns reminders off.' }),
-    reminderText: t.string(),
+    reminderText: t.string({ description: 'The reminder prompt, at most 150 characters; null for the default prompt.' }),
   }),
 });
 const EntryInput = builder.inputType('LiveEntryInput', {
+  description: 'A new live entry: a GET_LEADS entry names a lead form; a BUSINESS entry a function (and its target).',
   fields: (t) => ({
-    type: t.field({ type: LiveEntryTypeEnum, required: true }),
+    type: t.field({ type: LiveEntryTypeEnum, required: true, description: 'GET_LEADS or BUSINESS (a live cannot mix them).' }),
     leadFormId: t.globalID({ for: LeadFormRef, description: 'GET_LEADS: an approved form with Get Leads on.' }),
     function: t.field({ type: LiveFunctionEnum, description: 'BUSINESS: what the entry opens.' }),
-    label: t.string({ description: 'BUSINESS: at most 20 characters.' }),
+    label: t.string({ description: 'BUSINESS: at most 20 characters; defaults to a label for the function.' }),
     target: t.string({ description: 'BUSINESS: URL for WEBSITE/APP_DOWNLOAD, phone for PHONE.' }),
   }),
 });
 const OrderInput = builder.inputType('LiveOrderInput', {
+  description: 'A sale made during the live.',
   fields: (t) => ({
-    amountMinor: t.int({ required: true }),
-    currency: t.string({ required: true }),
-    units: t.int({ required: true }),
+    amountMinor: t.int({ required: true, description: 'The amount in minor units (e.g. cents), 0 or more.' }),
+    currency: t.string({ required: true, description: 'ISO 4217 code in capitals, e.g. EUR.' }),
+    units: t.int({ required: true, description: 'Units sold, at least 1.' }),
     externalId: t.string({ description: 'The shop’s order id: recording it twice stores one order.' }),
   }),
 });
 
 const LiveSessionPayload = payloadType<{ sessionId: string }>('LiveSessionPayload', (t) => ({
-  session: t.prismaField({ type: 'LiveSession', nullable: true, resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
+  session: t.prismaField({ type: 'LiveSession', nullable: true, description: 'The session after the change.', resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
 }));
 const LiveEntryPayload = payloadType<{ entryId: string; sessionId: string; removed: boolean }>('LiveEntryPayload', (t) => ({
   entry: t.prismaField({
     type: 'LiveEntry',
     nullable: true,
+    description: 'The entry added or changed; null after a removal.',
     resolve: (q, p, _a, ctx) => (p.entryId && !p.removed ? ctx.db.liveEntry.findUnique({ ...q, where: { id: p.entryId } }) : null),
   }),
-  removedEntryId: t.id({ nullable: true, resolve: (p) => (p.removed && p.entryId ? encodeGlobalID('LiveEntry', p.entryId) : null) }),
-  session: t.prismaField({ type: 'LiveSession', nullable: true, resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
+  removedEntryId: t.id({ nullable: true, description: 'Global id of the removed entry.', resolve: (p) => (p.removed && p.entryId ? encodeGlobalID('LiveEntry', p.entryId) : null) }),
+  session: t.prismaField({ type: 'LiveSession', nullable: true, description: 'The session the entry belongs to.', resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
 }));
 const LiveOrderPayload = payloadType<{ orderId: string; sessionId: string }>('LiveOrderPayload', (t) => ({
-  orderId: t.id({ nullable: true, resolve: (p) => (p.orderId ? encodeGlobalID('LiveOrder', p.orderId) : null) }),
-  session: t.prismaField({ type: 'LiveSession', nullable: true, resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
+  orderId: t.id({ nullable: true, description: 'Global id of the recorded order (the first one for a repeated externalId).', resolve: (p) => (p.orderId ? encodeGlobalID('LiveOrder', p.orderId) : null) }),
+  session: t.prismaField({ type: 'LiveSession', nullable: true, description: 'The session; read its `stats`.', resolve: (q, p, _a, ctx) => (p.sessionId ? ctx.db.liveSession.findUnique({ ...q, where: { id: p.sessionId } }) : null) }),
 }));
 
 const hostOf = accountScope(operatorRoles, sessionAccount);
@@ -271,29 +328,31 @@ const hostOf = accountScope(operatorRoles, sessionAccount);
 builder.mutationFields((t) => ({
   liveSessionSchedule: t.field({
     type: LiveSessionPayload,
+    description: 'Creates a SCHEDULED live session. Owners, admins and agents who work on the account.',
     authScopes: accountScope(operatorRoles, byAccountIdArg),
-    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: SessionInput, required: true }) },
+    args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account going live.' }), input: t.arg({ type: SessionInput, required: true, description: 'The session.' }) },
     resolve: (_r, { accountId, input }, ctx) =>
       attempt(async () => ({ sessionId: (await live.scheduleSession(ctx, accountId.id, { title: input.title, scheduledFor: input.scheduledFor, sellsProducts: input.sellsProducts ?? false })).id })),
   }),
   liveSessionStart: t.field({
     type: LiveSessionPayload,
-    description: 'Goes live. Refused, naming each failed rule, below 1,000 followers, with an owner under 16 (18 to sell) or a serious violation.',
+    description: 'Goes live. Refused, naming each failed rule, below 1,000 followers, with an owner under 16 (18 to sell) or a serious violation, and while the account has another live running. Owners, admins and agents who work on the account.',
     authScopes: hostOf,
-    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef }) },
+    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'A SCHEDULED session.' }) },
     resolve: (_r, { id }, ctx) => attempt(async () => ({ sessionId: (await live.startSession(ctx, id.id)).id })),
   }),
   liveSessionEnd: t.field({
     type: LiveSessionPayload,
+    description: 'Ends the live: LIVE_ENDED closes the host stream and viewers see the end. Owners, admins and agents who work on the account.',
     authScopes: hostOf,
-    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef }) },
+    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The session.' }) },
     resolve: (_r, { id }, ctx) => attempt(async () => ({ sessionId: (await live.endSession(ctx, id.id)).id })),
   }),
   liveSessionUpdate: t.field({
     type: LiveSessionPayload,
-    description: 'Settings: viewer DMs, auto-responses, reminders, title.',
+    description: 'Settings: viewer DMs, auto-responses, reminders, title, selling; before or during the live. Owners, admins and agents who work on the account.',
     authScopes: hostOf,
-    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef }), input: t.arg({ type: SettingsInput, required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'A session that has not ended.' }), input: t.arg({ type: SettingsInput, required: true, description: 'The changes.' }) },
     resolve: (_r, { id, input }, ctx) =>
       attempt(async () => ({
         sessionId: (
@@ -310,9 +369,9 @@ builder.mutationFields((t) => ({
   }),
   liveEntryAdd: t.field({
     type: LiveEntryPayload,
-    description: 'Adds an entry, hidden until shown (preview it first).',
+    description: 'Adds an entry, hidden until shown (preview it first): one GET_LEADS entry or up to 6 BUSINESS entries. Owners, admins and agents who work on the account.',
     authScopes: accountScope(operatorRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
-    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }), input: t.arg({ type: EntryInput, required: true }) },
+    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'A session that has not ended.' }), input: t.arg({ type: EntryInput, required: true, description: 'The entry.' }) },
     resolve: (_r, { sessionId, input }, ctx) =>
       attempt(async () => {
         const entry = await live.addEntry(ctx, sessionId.id, { ...input, leadFormId: input.leadFormId?.id });
@@ -321,9 +380,9 @@ builder.mutationFields((t) => ({
   }),
   liveEntrySetVisible: t.field({
     type: LiveEntryPayload,
-    description: 'Shows or hides an entry in the live room.',
+    description: 'Shows or hides an entry in the live room (a GET_LEADS entry shows only while its form accepts leads). Owners, admins and agents who work on the account.',
     authScopes: accountScope(operatorRoles, entryAccount),
-    args: { id: t.arg.globalID({ required: true, for: LiveEntryRef }), visible: t.arg.boolean({ required: true }) },
+    args: { id: t.arg.globalID({ required: true, for: LiveEntryRef, description: 'The entry.' }), visible: t.arg.boolean({ required: true, description: 'true shows, false hides.' }) },
     resolve: (_r, { id, visible }, ctx) =>
       attempt(async () => {
         const entry = await live.setEntryVisible(ctx, id.id, visible);
@@ -332,8 +391,9 @@ builder.mutationFields((t) => ({
   }),
   liveEntryRemove: t.field({
     type: LiveEntryPayload,
+    description: 'Removes an entry from a session that has not ended. Owners, admins and agents who work on the account.',
     authScopes: accountScope(operatorRoles, entryAccount),
-    args: { id: t.arg.globalID({ required: true, for: LiveEntryRef }) },
+    args: { id: t.arg.globalID({ required: true, for: LiveEntryRef, description: 'The entry.' }) },
     resolve: (_r, { id }, ctx) =>
       attempt(async () => {
         const entry = await live.removeEntry(ctx, id.id);
@@ -342,9 +402,9 @@ builder.mutationFields((t) => ({
   }),
   liveOrderRecord: t.field({
     type: LiveOrderPayload,
-    description: 'Records a sale made during the live (amount in minor units).',
+    description: 'Records a sale made during the live (amount in minor units); only while LIVE. Owners, admins and agents who work on the account.',
     authScopes: accountScope(operatorRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
-    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }), input: t.arg({ type: OrderInput, required: true }) },
+    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The running session.' }), input: t.arg({ type: OrderInput, required: true, description: 'The sale.' }) },
     resolve: (_r, { sessionId, input }, ctx) =>
       attempt(async () => {
         const order = await live.recordOrder(ctx, sessionId.id, input);
@@ -357,9 +417,9 @@ builder.subscriptionFields((t) => ({
   liveEvents: t.field({
     type: LiveEventRef,
     description:
-      'The host console stream: every in-live event in sequence order. Pass the last seq you saw to receive exactly what you missed, then live events. Ends after LIVE_ENDED.',
+      'The host console stream: every in-live event in sequence order. Pass the last seq you saw to receive exactly what you missed, then live events. Ends after LIVE_ENDED. Any member who works on the account; ends when they lose access.',
     authScopes: accountScope(allRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
-    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }), afterSeq: t.arg.int({ description: 'Omit to start with the next event.' }) },
+    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The live session.' }), afterSeq: t.arg.int({ description: 'Omit to start with the next event.' }) },
     subscribe: async (_r, args, ctx) => {
       const accountId = (await sessionAccount(args, ctx))!;
       return whileMember(ctx, accountId, allRoles, hostStream(ctx, args.sessionId.id, args.afterSeq ?? null));
@@ -368,9 +428,9 @@ builder.subscriptionFields((t) => ({
   }),
   liveRoom: t.field({
     type: LiveRoomRef,
-    description: 'For viewers: the room now, then each change (entries, whether you can DM, the end). Joining counts you as a viewer.',
+    description: 'For viewers: the room now, then each change (entries, whether you can DM, the end). Joining counts you as a viewer. Any signed-in user.',
     authScopes: { authenticated: true },
-    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }) },
+    args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The live session to watch.' }) },
     subscribe: (_r, args, ctx) => viewerRoom(ctx, args.sessionId.id),
     resolve: (snapshot) => snapshot,
   }),
