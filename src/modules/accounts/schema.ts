@@ -17,7 +17,7 @@ export const MemberRoleEnum = builder.enumType(MemberRole, {
   values: {
     OWNER: { description: 'Exactly one per organization; manages everyone; changes hands only by `organizationTransferOwnership`.' },
     ADMIN: { description: 'Manages the accounts, their pages and forms, and agents and analysts; exports leads.' },
-    AGENT: { description: 'Works on messages and leads: replies, assigns, changes lead status, adds notes.' },
+    AGENT: { description: 'Works on messages, leads and live sessions: replies, assigns, changes lead status, adds notes, runs lives.' },
     ANALYST: { description: 'Reads the inbox, leads and performance; sends, changes and exports nothing.' },
   },
 });
