@@ -53,7 +53,11 @@ const KeywordReplyContentRef = builder.objectRef<KeywordReplyContent>('KeywordRe
     reply: t.exposeString('reply', { description: `At most ${limits.reply} characters.` }),
   }),
 });
-const contentRefs = { WELCOME: WelcomeMessageContentRef, SUGGESTED_QUESTION: SuggestedQuestionContentRef, CHAT_PROMPT: ChatPromptContentRef, KEYWORD_REPLY: KeywordReplyContentRef };
+const AwayMessageContentRef = builder.objectRef<WelcomeContent>('AwayMessageContent').implement({
+  description: 'What a messaging ad answers outside its reply hours.',
+  fields: (t) => ({ text: t.exposeString('text', { description: `At most ${limits.awayText} characters.` }) }),
+});
+const contentRefs = { AWAY: AwayMessageContentRef, WELCOME: WelcomeMessageContentRef, SUGGESTED_QUESTION: SuggestedQuestionContentRef, CHAT_PROMPT: ChatPromptContentRef, KEYWORD_REPLY: KeywordReplyContentRef };
 const AutoMessageContentRef = builder.unionType('AutoMessageContent', {
   types: Object.values(contentRefs),
   resolveType: (content) => contentRefs[(content as Tagged).kind],
@@ -61,7 +65,7 @@ const AutoMessageContentRef = builder.unionType('AutoMessageContent', {
 
 export const AutoMessageRef = builder.prismaNode('AutoMessage', {
   id: { field: 'id' },
-  description: 'A welcome message, suggested question, chat prompt or keyword reply, as its team edits it.',
+  description: 'A welcome message, suggested question, chat prompt, keyword reply or ad away message, as its team edits it.',
   authScopes: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
   fields: (t) => ({
     kind: t.expose('kind', { type: AutoMessageKindEnum }),
