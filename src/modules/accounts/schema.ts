@@ -16,7 +16,7 @@ export const MemberRoleEnum = builder.enumType(MemberRole, {
   description: 'OWNER and ADMIN manage; AGENT handles messages and leads; ANALYST only reads.',
 });
 export const WhoCanMessageEnum = builder.enumType(WhoCanMessage, { name: 'WhoCanMessage' });
-export const PlatformRoleEnum = builder.enumType('PlatformRole', { values: platformRoles.map((r) => r.toUpperCase()) as ['REVIEWER', 'ADMIN'] });
+export const PlatformRoleEnum = builder.enumType('PlatformRole', { values: platformRoles.map((r) => r.toUpperCase()) as ['REVIEWER', 'ADMIN', 'ADS'] });
 
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
@@ -110,7 +110,7 @@ ViewerRef.implement({
   fields: (t) => ({
     user: t.prismaField({ type: 'User', resolve: (query, viewer, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }) }),
     handle: t.exposeString('handle'),
-    roles: t.field({ type: [PlatformRoleEnum], resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN') }),
+    roles: t.field({ type: [PlatformRoleEnum], resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN' | 'ADS') }),
     memberships: t.prismaField({
       type: ['Membership'],
       description: 'Your memberships, one per organization.',

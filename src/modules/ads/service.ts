@@ -141,8 +141,9 @@ async function saveAwayMessage(tx: Tx, deps: Deps, actorId: string, ad: Ad, away
   }
 }
 
-export async function createAd(deps: Deps, actorId: string, accountId: string, input: AdInput & { title: string; creative: CreativeInput }) {
+export async function createAd(deps: Deps, actorId: string, accountId: string, input: AdInput & { title: string }) {
   const errors = await eligibilityRefusals(deps.db, accountId);
+  if (!input.creative) errors.push(userError('AD_CREATIVE_INVALID', ['input', 'creative'], 'An ad needs a creative: an uploaded video or one of the account’s posts.'));
   const { data, creative } = await checkInput(deps, accountId, input, errors);
   refuseIfAny(errors);
   return deps.db.$transaction(async (tx) => {

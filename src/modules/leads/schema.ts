@@ -167,7 +167,11 @@ builder.prismaObjectFields('BusinessAccount', (t) => ({
     authScopes: (account) => teamOf(account.id),
     query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
   }),
-  posts: t.relatedConnection('posts', { cursor: 'id', query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
+  posts: t.relatedConnection('posts', {
+    cursor: 'id',
+    description: 'The profile’s posts, newest first. A post shown only as an ad is left out while that ad is active or paused.',
+    query: { where: { ads: { none: { showOnlyAsAd: true, state: { in: ['ACTIVE', 'PAUSED'] } } } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+  }),
   getLeadsEntry: t.field({
     type: PublicLeadFormRef,
     nullable: true,

@@ -26,7 +26,7 @@ const LiveEventTypeEnum = builder.enumType(LiveEventType, { name: 'LiveEventType
 
 const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
 
-const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
+export const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
   description: 'An amount in minor units (cents) of an ISO 4217 currency.',
   fields: (t) => ({ amountMinor: t.exposeInt('amountMinor'), currency: t.exposeString('currency') }),
 });

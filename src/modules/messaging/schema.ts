@@ -144,6 +144,7 @@ const InboxFilter = builder.inputType('InboxFilter', {
     assigneeId: t.globalID({ for: UserRef }),
     unassigned: t.boolean(),
     origins: t.field({ type: [ConversationOriginEnum] }),
+    adId: t.globalID({ description: 'Only conversations a click on this messaging ad brought (any touch).' }),
   }),
 });
 
@@ -164,6 +165,8 @@ builder.queryFields((t) => ({
           starred: filter?.starred ?? undefined,
           assigneeId: filter?.unassigned ? null : (filter?.assigneeId?.id ?? undefined),
           origin: filter?.origins?.length ? { in: filter.origins } : undefined,
+          // an id of another type names no ad: nothing matches
+          adConversations: filter?.adId ? { some: { adId: filter.adId.typename === 'MessagingAd' ? filter.adId.id : '00000000-0000-0000-0000-000000000000' } } : undefined,
         },
         orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
       }),
