@@ -53,9 +53,9 @@ export async function activeAd(team: AdTeam, input: Partial<AdCreateInput> = {})
   return created.ad!.id;
 }
 
-/** Reports a click of `handle` (subject `sub-<handle>`) on an ad; returns the payload. */
+/** Reports a click of `handle` (the subject its test token carries) on an ad; returns the payload. */
 export async function click(t: TestApp, adId: string, handle: string, clickId: string, clickedAt?: string) {
-  return (await adSystem(t).request(AdClickRecordDocument, { input: { clickId, adId, userSubject: `sub-${handle}`, userHandle: handle, clickedAt: clickedAt ?? null } })).adClickRecord;
+  return (await adSystem(t).request(AdClickRecordDocument, { input: { clickId, adId, userSubject: `test|${handle}`, userHandle: handle, clickedAt: clickedAt ?? null } })).adClickRecord;
 }
 
 export async function results(api: Api, adId: string, from: string, to: string): Promise<AdResultsFieldsFragment> {

@@ -3,7 +3,7 @@
 // figure is exact under concurrency; reads sum a date range of rollups, never raw events.
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Db, Tx } from '../../platform/db.ts';
-import { refuse } from '../../platform/errors.ts';
+import { badInput } from '../../platform/errors.ts';
 
 export type AdFigure = 'clicks' | 'conversationsStarted' | 'firstReplies' | 'leads' | 'spendMinor';
 const columns: Record<AdFigure, Prisma.Sql> = {
@@ -52,8 +52,8 @@ export async function adResults(db: Db, adId: string, from: string, to: string):
   const start = new Date(`${from}T00:00:00Z`);
   const end = new Date(`${to}T00:00:00Z`);
   const dayCount = Math.round((end.getTime() - start.getTime()) / 86_400_000) + 1;
-  if (dayCount < 1) refuse('INVALID', ['to'], 'The range ends before it starts.');
-  if (dayCount > MAX_RESULT_DAYS) refuse('INVALID', ['to'], `Results cover at most ${MAX_RESULT_DAYS} days per query.`);
+  if (dayCount < 1) throw badInput('The range ends before it starts.');
+  if (dayCount > MAX_RESULT_DAYS) throw badInput(`Results cover at most ${MAX_RESULT_DAYS} days per query.`);
   const [ad, rows] = await Promise.all([
     db.ad.findUniqueOrThrow({ where: { id: adId }, select: { currency: true } }),
     db.adDailyResult.findMany({ where: { adId, day: { gte: start, lte: end } }, orderBy: { day: 'asc' } }),
