@@ -9,7 +9,8 @@ import type { Db } from './db.ts';
 import { unauthenticated } from './errors.ts';
 import { isRegionCode } from './regions.ts';
 
-export const platformRoles = ['reviewer', 'admin'] as const;
+/** reviewer: decides the review queue; admin: platform-owned attributes; ads: the ad system's reports (clicks, spend) */
+export const platformRoles = ['reviewer', 'admin', 'ads'] as const;
 export type PlatformRole = (typeof platformRoles)[number];
 
 export interface Viewer {

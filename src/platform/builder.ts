@@ -45,6 +45,8 @@ export const builder = new SchemaBuilder<{
     authenticated: boolean;
     platformAdmin: boolean;
     reviewer: boolean;
+    /** the ad system's token (platform role `ads`): reports ad clicks and spend */
+    adSystem: boolean;
     /** viewer holds one of the roles in the organization */
     organization: RoleScope;
     /** like organization, for members not limited to some accounts */
@@ -60,6 +62,7 @@ export const builder = new SchemaBuilder<{
       authenticated: ctx.viewer !== null,
       platformAdmin: ctx.viewer?.roles.has('admin') ?? false,
       reviewer: ctx.viewer?.roles.has('reviewer') ?? false,
+      adSystem: ctx.viewer?.roles.has('ads') ?? false,
       organization: ({ id, roles }) => ctx.access.hasOrganizationRole(id, roles),
       organizationWide: ({ id, roles }) => ctx.access.hasOrganizationWideRole(id, roles),
       account: ({ id, roles }) => ctx.access.hasAccountRole(id, roles),

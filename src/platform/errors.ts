@@ -56,6 +56,17 @@ export const userErrorCodes = {
   LIVE_ENDED: 'The live session has ended.',
   VIEWER_MESSAGES_OFF: 'The host has turned off viewer messages in this live.',
   ENTRY_MODE_CONFLICT: 'A live shows either one Get Leads entry or Business entries, not both.',
+  AD_MESSAGING_NOT_OPEN: 'Messaging ads need the account’s “who can message” setting to be EVERYONE.',
+  AD_REGION_UNAVAILABLE: 'Messaging ads are not available to accounts registered in the EEA, Switzerland or the UK.',
+  AD_WELCOME_MESSAGE_REQUIRED: 'Messaging ads open with the account’s welcome message: it must be approved and switched on.',
+  AD_CREATIVE_INVALID: 'The creative must be an uploaded MP4, MOV or WebM video or one of the account’s own posts.',
+  AD_ENDED: 'The ad has ended and is read-only.',
+  AD_STATE_INVALID: 'The ad cannot make this state change (DRAFT → ACTIVE ⇄ PAUSED → ENDED).',
+  AD_NOT_RUNNING: 'The ad has never run.',
+  AWAY_MESSAGE_REQUIRED: 'Reply hours need an away message.',
+  REPLY_HOURS_INVALID: 'Reply-hour slots are HH:MM times with the start before the end.',
+  REPLY_HOURS_OVERLAP: 'Reply-hour slots of one day may not overlap.',
+  CURRENCY_MISMATCH: 'The amount is in another currency than the one this object uses.',
   DUPLICATE_KEYWORD: 'A keyword rule lists the same keyword twice (case and width are ignored).',
 } as const;
 

@@ -15,6 +15,7 @@ const extensions: Record<string, string> = {
   'image/gif': 'gif',
   'video/mp4': 'mp4',
   'video/quicktime': 'mov',
+  'video/webm': 'webm',
 };
 const typesByExtension = Object.fromEntries(Object.entries(extensions).map(([type, ext]) => [ext, type]));
 const keyPattern = /^([0-9a-f]{64})\.([a-z0-9]{2,5})$/;

@@ -42,3 +42,9 @@ export const integrationRestrictedRegions: ReadonlySet<string> = new Set([
  * images or videos in DMs (a policy list, kept here so it changes in one place).
  */
 export const mediaSendRestrictedRegions: ReadonlySet<string> = new Set(['IN', 'PK', 'BD', 'VN']);
+
+/**
+ * Accounts registered here cannot run messaging ads: the same EEA, Swiss and UK group whose DMs
+ * are closed to integrations (click-to-DM ads hand conversations to the same messaging API).
+ */
+export const adsUnavailableRegions: ReadonlySet<string> = integrationRestrictedRegions;

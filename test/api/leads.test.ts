@@ -78,7 +78,11 @@ describe('leadSubmit', () => {
 
   it('records the video, live session, ad or conversation a lead came from', async () => {
     const live = localId(liveSession);
-    const ad = randomUUID();
+    // an ad of shop.a the viewer clicked (the ads module's own tests cover how these come to be)
+    const ad = (await t.db.ad.create({ data: { accountId: localId(team.shopA), title: 'Ad', state: 'ACTIVE', creativeKind: 'UPLOADED_VIDEO' } })).id;
+    const viewer = await userId(t, 'viewer');
+    const adConversation = await t.db.conversation.create({ data: { accountId: localId(team.shopA), userId: viewer, state: 'OPEN', origin: 'AD', lastMessageAt: new Date() } });
+    await t.db.adClick.create({ data: { clickId: 'leads-test-click', adId: ad, userId: viewer, conversationId: adConversation.id, clickedAt: new Date(), adTitle: 'Ad', creativeKind: 'UPLOADED_VIDEO' } });
     const conversation = randomUUID();
     const cases: [Partial<LeadSubmitInput>, Record<string, string | null>][] = [
       [{ source: 'SHORT_VIDEO', postId }, { postId: localId(postId) }],

@@ -21,7 +21,7 @@ export interface TestApp {
   clock: ManualClock;
   db: App['services']['db'];
   /** an API client for a user (created on first request), optionally with platform roles */
-  as(handle: string, roles?: ('reviewer' | 'admin')[], claims?: { region?: string }): Api;
+  as(handle: string, roles?: ('reviewer' | 'admin' | 'ads')[], claims?: { region?: string }): Api;
   /** an API client that sends no token */
   anonymous(): Api;
   /** a token for a user */

@@ -81,7 +81,7 @@ export interface StoredMessage {
 
 const global = (id: string | null) => (id ? Buffer.from(`AutoMessage:${id}`).toString('base64') : null);
 
-const kindRank = { WELCOME: 0, SUGGESTED_QUESTION: 1, CHAT_PROMPT: 2, KEYWORD_REPLY: 3 };
+const kindRank = { WELCOME: 0, SUGGESTED_QUESTION: 1, CHAT_PROMPT: 2, KEYWORD_REPLY: 3, AWAY: 4 };
 
 /**
  * A conversation's messages as stored, in the order written: by time (tests advance the clock

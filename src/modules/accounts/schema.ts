@@ -33,6 +33,7 @@ export const WhoCanMessageEnum = builder.enumType(WhoCanMessage, {
 const platformRoleValues: Record<Uppercase<(typeof platformRoles)[number]>, { description: string }> = {
   REVIEWER: { description: 'Decides the platform review queue (lead forms, auto-messages, chat-link prefills).' },
   ADMIN: { description: 'Sets what the platform owns: follower counts, owner age, violations, users’ region and risk flag.' },
+  ADS: { description: 'The ad system: reports messaging-ad clicks and spend.' },
 };
 export const PlatformRoleEnum = builder.enumType('PlatformRole', { description: 'A role the identity provider grants on the whole platform (from the bearer token’s `roles` claim).', values: platformRoleValues });
 
@@ -132,7 +133,7 @@ ViewerRef.implement({
   fields: (t) => ({
     user: t.prismaField({ type: 'User', description: 'Your user object.', resolve: (query, viewer, _args, ctx) => ctx.db.user.findUniqueOrThrow({ ...query, where: { id: viewer.userId } }) }),
     handle: t.exposeString('handle', { description: 'Your platform handle, from your token.' }),
-    roles: t.field({ type: [PlatformRoleEnum], description: 'Your platform roles (empty for most users).', resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN') }),
+    roles: t.field({ type: [PlatformRoleEnum], description: 'Your platform roles (empty for most users).', resolve: (viewer) => viewer.roles.map((r) => r.toUpperCase() as 'REVIEWER' | 'ADMIN' | 'ADS') }),
     memberships: t.prismaField({
       type: ['Membership'],
       description: 'Your memberships, one per organization.',

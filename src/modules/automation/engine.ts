@@ -24,6 +24,9 @@ async function send(tx: Tx, event: InboundEvent, autoMessageId: string, text: st
   return result;
 }
 
+/** For other modules' automated messages (an ad's away message): sent and counted like any auto-message. */
+export { send as sendAutoMessage };
+
 /** A suggested question being chosen: its inbound message gets the answer, nothing else. */
 interface Choice {
   conversationId: string;

@@ -5,8 +5,10 @@ import { fold, type MatchMode } from './matcher.ts';
 
 export const autoMessageLimits = {
   /** how many auto-messages of a kind an account may have (keyword rules: no limit) */
-  perAccount: { WELCOME: 1, SUGGESTED_QUESTION: 3, CHAT_PROMPT: 6, KEYWORD_REPLY: null } satisfies Record<AutoMessageKind, number | null>,
+  perAccount: { WELCOME: 1, SUGGESTED_QUESTION: 3, CHAT_PROMPT: 6, KEYWORD_REPLY: null, AWAY: null } satisfies Record<AutoMessageKind, number | null>,
   welcomeText: 250,
+  /** a messaging ad's away message (one per ad) */
+  awayText: 250,
   question: 80,
   answer: 200,
   promptTitle: 18,
@@ -41,6 +43,7 @@ export interface ContentOf {
   SUGGESTED_QUESTION: SuggestedQuestionContent;
   CHAT_PROMPT: ChatPromptContent;
   KEYWORD_REPLY: KeywordReplyContent;
+  AWAY: WelcomeContent;
 }
 export type AnyContent = ContentOf[AutoMessageKind];
 
@@ -69,6 +72,10 @@ export function checkContent<K extends AutoMessageKind>(kind: K, content: Conten
   switch (kind) {
     case 'WELCOME': {
       checkText((content as WelcomeContent).text, limits.welcomeText, input('text'), 'The welcome message', errors);
+      break;
+    }
+    case 'AWAY': {
+      checkText((content as WelcomeContent).text, limits.awayText, input('awayMessage'), 'The away message', errors);
       break;
     }
     case 'SUGGESTED_QUESTION': {
@@ -136,6 +143,7 @@ export const kindLabels: Record<AutoMessageKind, string> = {
   SUGGESTED_QUESTION: 'suggested question',
   CHAT_PROMPT: 'chat prompt',
   KEYWORD_REPLY: 'keyword reply',
+  AWAY: 'away message',
 };
 
 /** A short name of an auto-message for notifications, e.g. Keyword reply: price, 价格. */

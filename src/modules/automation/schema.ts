@@ -17,12 +17,13 @@ import * as automation from './service.ts';
 
 export const AutoMessageKindEnum = builder.enumType(AutoMessageKind, {
   name: 'AutoMessageKind',
-  description: 'The four kinds of automated message a business account can set up.',
+  description: 'The kinds of automated message a business account can set up.',
   values: {
     WELCOME: { description: 'Sent on a user’s first message in a conversation; one per account, at most 250 characters.' },
     SUGGESTED_QUESTION: { description: 'A question shown with the welcome message; choosing it sends its answer. At most 3 per account.' },
     CHAT_PROMPT: { description: 'A prompt shown to users in a chat with the account. At most 6 per account, ordered.' },
     KEYWORD_REPLY: { description: 'A rule that answers a text message matching one of its keywords; the first matching rule in order wins.' },
+    AWAY: { description: 'A messaging ad’s answer outside its reply hours, once per closed period; one per ad, at most 250 characters.' },
   },
 });
 const AutoMessageReviewStateEnum = builder.enumType(AutoMessageReviewState, {
@@ -72,7 +73,11 @@ const KeywordReplyContentRef = builder.objectRef<KeywordReplyContent>('KeywordRe
     reply: t.exposeString('reply', { description: `At most ${limits.reply} characters.` }),
   }),
 });
-const contentRefs = { WELCOME: WelcomeMessageContentRef, SUGGESTED_QUESTION: SuggestedQuestionContentRef, CHAT_PROMPT: ChatPromptContentRef, KEYWORD_REPLY: KeywordReplyContentRef };
+const AwayMessageContentRef = builder.objectRef<WelcomeContent>('AwayMessageContent').implement({
+  description: 'What a messaging ad answers outside its reply hours.',
+  fields: (t) => ({ text: t.exposeString('text', { description: `At most ${limits.awayText} characters.` }) }),
+});
+const contentRefs = { AWAY: AwayMessageContentRef, WELCOME: WelcomeMessageContentRef, SUGGESTED_QUESTION: SuggestedQuestionContentRef, CHAT_PROMPT: ChatPromptContentRef, KEYWORD_REPLY: KeywordReplyContentRef };
 const AutoMessageContentRef = builder.unionType('AutoMessageContent', {
   description: 'The content of an auto-message; its type follows the kind.',
   types: Object.values(contentRefs),
@@ -81,7 +86,7 @@ const AutoMessageContentRef = builder.unionType('AutoMessageContent', {
 
 export const AutoMessageRef = builder.prismaNode('AutoMessage', {
   id: { field: 'id' },
-  description: 'A welcome message, suggested question, chat prompt or keyword reply, as its team edits it. The account’s team and platform reviewers may see it.',
+  description: 'A welcome message, suggested question, chat prompt, keyword reply or messaging-ad away message, as its team edits it. The account’s team and platform reviewers may see it.',
   authScopes: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
   fields: (t) => ({
     kind: t.expose('kind', { type: AutoMessageKindEnum, description: 'Which kind of auto-message it is.' }),

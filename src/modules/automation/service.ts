@@ -107,6 +107,21 @@ export async function setWelcome(deps: Deps, actorId: string, accountId: string,
   });
 }
 
+/**
+ * A messaging ad's away message, in the caller's transaction: created for the ad, or its text
+ * replaced; either way reviewed before it is ever sent.
+ */
+export async function setAwayMessage(tx: Tx, deps: Deps, actorId: string, accountId: string, adId: string, text: string) {
+  const clean = checked('AWAY', { text });
+  const current = await tx.autoMessage.findUnique({ where: { adId } });
+  if (!current) {
+    const row = await tx.autoMessage.create({ data: { accountId, adId, kind: 'AWAY', position: 1, content: clean as unknown as Prisma.InputJsonValue } });
+    await queueReview(tx, deps, row, clean, actorId);
+    return row;
+  }
+  return unchanged(current, clean) ? current : submitContent(tx, deps, current, clean, actorId);
+}
+
 /** Saving the same content again (an editor saved without changes) is not a new version, unless it was rejected. */
 const unchanged = (row: AutoMessage, content: AnyContent) => row.reviewState !== 'REJECTED' && sameContent(row.content as object, content);
 

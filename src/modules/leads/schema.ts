@@ -221,7 +221,11 @@ builder.prismaObjectFields('BusinessAccount', (t) => ({
     authScopes: (account) => teamOf(account.id),
     query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
   }),
-  posts: t.relatedConnection('posts', { cursor: 'id', description: 'The account’s short videos, newest first. Public.', query: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] } }),
+  posts: t.relatedConnection('posts', {
+    cursor: 'id',
+    description: 'The profile’s posts, newest first. Public. A post shown only as an ad is left out while that ad is active or paused.',
+    query: { where: { ads: { none: { showOnlyAsAd: true, state: { in: ['ACTIVE', 'PAUSED'] } } } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }] },
+  }),
   getLeadsEntry: t.field({
     type: PublicLeadFormRef,
     nullable: true,

@@ -8,6 +8,7 @@ import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } fro
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import './events.ts';
+import { adOfConversation, clickedAd } from '../ads/attribution.ts';
 import { checkAnswers, type Answer } from './rules.ts';
 
 export const NOTE_MAX = 2000;
@@ -85,7 +86,14 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; r
     const post = await db.post.findUnique({ where: { id: input.postId }, select: { leadFormId: true } });
     if (!post || post.leadFormId !== form.id) errors.push(userError('INVALID', ['input', 'postId'], 'This video does not carry this lead form.'));
   }
+  if (input.source === 'AD' && input.adId && isUuid(input.adId) && !(await clickedAd(db, userId, form.accountId, input.adId))) {
+    errors.push(userError('INVALID', ['input', 'adId'], 'You did not reach this account through this ad.'));
+  }
   refuseIfAny(errors);
+  // a lead from a conversation an ad opened comes from that ad
+  const viaAd = input.source === 'DIRECT_MESSAGE' && input.conversationId && isUuid(input.conversationId) ? await adOfConversation(db, userId, form.accountId, input.conversationId) : null;
+  const source = viaAd ? 'AD' : input.source;
+  const adId = viaAd ?? input.adId ?? null;
   let lead;
   const events = new PendingEvents();
   try {
@@ -95,10 +103,10 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; r
           formId: form.id,
           accountId: form.accountId,
           userId,
-          source: input.source,
+          source,
           postId: input.postId ?? null,
           liveSessionId: input.liveSessionId ?? null,
-          adId: input.adId ?? null,
+          adId,
           conversationId: input.conversationId ?? null,
           answers: answers as unknown as Prisma.InputJsonValue,
           idempotencyKey: input.idempotencyKey ?? null,

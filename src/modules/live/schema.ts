@@ -63,7 +63,7 @@ const LiveEventTypeEnum = builder.enumType(LiveEventType, {
 
 const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
 
-const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
+export const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
   description: 'An amount in minor units (cents) of an ISO 4217 currency.',
   fields: (t) => ({
     amountMinor: t.exposeInt('amountMinor', { description: 'The amount in minor units (e.g. cents), 0 or more.' }),

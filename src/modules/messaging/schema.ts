@@ -183,6 +183,7 @@ const InboxFilter = builder.inputType('InboxFilter', {
     assigneeId: t.globalID({ for: UserRef, description: 'Only conversations assigned to this user.' }),
     unassigned: t.boolean({ description: 'true: only unassigned conversations (overrides `assigneeId`).' }),
     origins: t.field({ type: [ConversationOriginEnum], description: 'Only conversations with one of these origins.' }),
+    adId: t.globalID({ description: 'Only conversations a click on this messaging ad brought (any touch).' }),
   }),
 });
 
@@ -203,6 +204,8 @@ builder.queryFields((t) => ({
           starred: filter?.starred ?? undefined,
           assigneeId: filter?.unassigned ? null : (filter?.assigneeId?.id ?? undefined),
           origin: filter?.origins?.length ? { in: filter.origins } : undefined,
+          // an id of another type names no ad: nothing matches
+          adConversations: filter?.adId ? { some: { adId: filter.adId.typename === 'MessagingAd' ? filter.adId.id : '00000000-0000-0000-0000-000000000000' } } : undefined,
         },
         orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
       }),

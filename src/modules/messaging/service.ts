@@ -49,6 +49,19 @@ export function registerInboundHook(hook: InboundHook): void {
   inboundHooks.push(hook);
 }
 
+/** A team member's (not automated) message, inside its transaction. */
+export interface OutboundEvent {
+  conversation: Conversation;
+  message: Message;
+  now: Date;
+}
+export type OutboundHook = (tx: Tx, event: OutboundEvent) => Promise<void>;
+const outboundHooks: OutboundHook[] = [];
+/** Reactions to a team member's message that run inside its transaction (ads' first replies). */
+export function registerOutboundHook(hook: OutboundHook): void {
+  outboundHooks.push(hook);
+}
+
 /**
  * Whether automated replies may answer this inbound message. Other modules veto (a live
  * session with auto-responses off); the auto-message engine asks before replying.
@@ -291,6 +304,7 @@ export async function sendMessage(deps: Deps, senderId: string, conversationId: 
         ...(current.state === 'REQUEST' ? { state: 'OPEN', acceptedAt: now } : {}),
       },
     });
+    for (const hook of outboundHooks) await hook(tx, { conversation: current, message: created, now });
     events.add('inbox', current.accountId, { type: 'MESSAGE_SENT', conversationId, messageId: created.id });
     events.add('conversation', conversationId, { type: 'MESSAGE', conversationId, messageId: created.id });
     return created;
