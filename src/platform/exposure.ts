@@ -22,11 +22,16 @@ export function offlineGraphiQLRenderer(): (options?: GraphiQLOptions) => Promis
   };
 }
 
-/** graphql's rule that refuses `__schema` and `__type`, with a code and the setting to change. */
+/** graphql's rule that refuses `__schema` and `__type`, with a code, the setting to change, and one error per document. */
 const noIntrospection: ValidationRule = (context) => {
   const coded = Object.create(context) as typeof context;
-  coded.reportError = (error) =>
+  let reported = false;
+  coded.reportError = (error) => {
+    // the rule flags every field of an introspection type (`__schema` and each field under it)
+    if (reported) return;
+    reported = true;
     context.reportError(new GraphQLError(`${error.message} Introspection is off on this server (INTROSPECTION=false).`, { nodes: error.nodes, extensions: { code: 'INTROSPECTION_DISABLED' } }));
+  };
   return NoSchemaIntrospectionCustomRule(coded);
 };
 
