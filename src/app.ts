@@ -105,13 +105,19 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     void yoga(req, res);
   });
 
+  // listen before the WebSocket server attaches: ws re-emits the HTTP server's errors and
+  // graphql-ws prints them as an "internal error" with a stack trace, not our one line
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await pubsub.close();
+    await database.close();
+    throw listenStartupError(error, config);
+  }
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
-  // ws re-emits the HTTP server's errors; without a listener a port in use would crash the
-  // process with ws's stack trace. Listening errors are handled where the server listens.
-  let listening = false;
-  wss.on('error', (error) => {
-    if (listening) logger.error(error);
-  });
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
     {
@@ -147,18 +153,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     wss,
   );
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(config.port, config.host, () => resolve());
-    });
-  } catch (error) {
-    await wsServer.dispose();
-    await pubsub.close();
-    await database.close();
-    throw listenStartupError(error, config);
-  }
-  listening = true;
   startJobs(services);
   const port = (server.address() as AddressInfo).port;
   listeningOrigin = `http://localhost:${port}`;
