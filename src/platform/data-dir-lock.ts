@@ -43,6 +43,10 @@ function isRunning(pid: number): boolean {
   }
 }
 
+/** Lock files this process holds: a file naming our own pid but not in here was left by an
+ *  earlier process that had the same pid (containers restart with the same pid). */
+const heldHere = new Set<string>();
+
 /** Takes the lock of `dir` for this process or throws DataDirLockedError naming the holder. */
 export function lockDataDir(dir: string): DataDirLock {
   const file = path.join(dir, lockFileName);
@@ -53,8 +57,9 @@ export function lockDataDir(dir: string): DataDirLock {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt >= 2) throw error;
       const pid = holderPid(file);
-      // the same pid is a second open in this very process: refused too, it would corrupt as well
-      if (pid !== undefined && isRunning(pid)) throw new DataDirLockedError(dir, pid);
+      // a second open in this very process is refused too: it would corrupt the files as well
+      const held = pid === process.pid ? heldHere.has(file) : pid !== undefined && isRunning(pid);
+      if (held) throw new DataDirLockedError(dir, pid!);
       // stale (its process is gone) or unreadable (a writer died before writing its pid).
       // Two processes taking over the same stale lock at the same instant could both win;
       // starting two servers in the same millisecond after a crash is not worth a protocol.
@@ -66,6 +71,7 @@ export function lockDataDir(dir: string): DataDirLock {
     } finally {
       closeSync(fd);
     }
+    heldHere.add(file);
     const releaseOnExit = () => rmSync(file, { force: true });
     process.once('exit', releaseOnExit);
     let released = false;
@@ -74,6 +80,7 @@ export function lockDataDir(dir: string): DataDirLock {
         if (released) return;
         released = true;
         process.off('exit', releaseOnExit);
+        heldHere.delete(file);
         if (holderPid(file) === process.pid) rmSync(file, { force: true });
       },
     };

@@ -4,7 +4,7 @@
 // database is wrong.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -131,11 +131,15 @@ describe('one process per embedded database directory', () => {
     expect(existsSync(path.join(dir, lockFileName))).toBe(false);
   });
 
-  it('refuses a second opener in the same process too', async () => {
-    // a lock file left by a live process (this one) is never stale
-    await writeFile(path.join(dir, lockFileName), `${process.pid}\n`);
-    await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`in use by process ${process.pid}`);
-    await rm(path.join(dir, lockFileName));
+  it('refuses a second opener in the same process too', { timeout: 60_000 }, async () => {
+    const first = await openDatabase({ dataDir: dir });
+    try {
+      await expect(openDatabase({ dataDir: dir })).rejects.toThrow(`in use by process ${process.pid}`);
+      expect(await first.prisma.organization.count()).toBe(1);
+    } finally {
+      await first.close();
+    }
+    expect(existsSync(path.join(dir, lockFileName))).toBe(false);
   });
 });
 

@@ -42,6 +42,13 @@ describe('the data directory lock', () => {
     lock.release();
   });
 
+  it('takes over a lock naming its own pid that this process does not hold (a container restarted with the same pid)', () => {
+    writeFileSync(file, `${process.pid}\n`);
+    const lock = lockDataDir(dir);
+    expect(() => lockDataDir(dir)).toThrow(`in use by process ${process.pid}`);
+    lock.release();
+  });
+
   it('does not remove a lock another process took after this one released', () => {
     const lock = lockDataDir(dir);
     writeFileSync(file, '1\n');
