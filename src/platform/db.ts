@@ -67,8 +67,11 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
   }
 }
 
-/** Opens the database, applies pending migrations, and returns a connected client. */
-/** A failure a person can fix (unreachable server, data directory in use) is a StartupError naming the setting. */
+/**
+ * Opens the database, applies pending migrations, and returns a connected client. A failure a
+ * person can fix (unreachable server, missing database, data directory in use) is a
+ * StartupError naming the setting.
+ */
 export async function openDatabase(target: DbTarget, options: { migrate?: boolean } = {}): Promise<Database> {
   try {
     return await openAndMigrate(target, options);
