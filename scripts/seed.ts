@@ -2,8 +2,10 @@
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { printDemoTokens, seedDemo } from '../src/demo.ts';
+import { exitOnStartupError } from '../src/platform/startup-errors.ts';
 
-const app = await createApp(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn' }));
+// refused at once (one line naming the pid) while npm start holds the embedded database
+const app = await createApp(loadConfig({ ...process.env, PORT: '0', LOG_LEVEL: 'warn' })).catch(exitOnStartupError);
 const seeded = await seedDemo(app.services, { onlyIfEmpty: false });
 printDemoTokens(seeded!, `http://localhost:${loadConfig().port}/graphql`);
 await app.close();

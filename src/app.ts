@@ -16,6 +16,8 @@ import { createContext, type AppServices, type Context } from './platform/contex
 import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
+import { corsPolicy, offlineGraphiQLRenderer, useDisableIntrospection } from './platform/exposure.ts';
+import { listenStartupError } from './platform/startup-errors.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { openPubSub } from './platform/pubsub.ts';
@@ -76,12 +78,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const yoga = createYoga<{ connectionParams?: Record<string, unknown>; req?: IncomingMessage }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    graphiql: { title: 'livesuite', subscriptionsProtocol: 'WS' },
+    graphiql: config.graphiql ? { title: 'livesuite', subscriptionsProtocol: 'WS' } : false,
+    renderGraphiQL: offlineGraphiQLRenderer(),
+    cors: corsPolicy(config.corsOrigins),
     landingPage: false,
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
-    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
+    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults(), ...(config.introspection ? [] : [useDisableIntrospection()])],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);
@@ -101,6 +105,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     void yoga(req, res);
   });
 
+  // listen before the WebSocket server attaches: ws re-emits the HTTP server's errors and
+  // graphql-ws prints them as an "internal error" with a stack trace, not our one line
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    await pubsub.close();
+    await database.close();
+    throw listenStartupError(error, config);
+  }
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
@@ -137,10 +153,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     wss,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
   startJobs(services);
   const port = (server.address() as AddressInfo).port;
   listeningOrigin = `http://localhost:${port}`;

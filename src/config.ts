@@ -12,6 +12,21 @@ const optionalUrl = (protocols: string[]) =>
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
 
+/** true/false/1/0; undefined when unset, so the default can depend on NODE_ENV */
+const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1'));
+
+/** `*`, or a comma-separated list of origins such as https://app.example.com (scheme, host, optional port) */
+const originList = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined ? undefined : value.trim() === '*' ? ('*' as const) : value.split(',').map((origin) => origin.trim().replace(/\/+$/, '')).filter(Boolean)))
+  .refine((value) => value === undefined || value === '*' || value.every((origin) => /^https?:\/\/[^/\s]+$/.test(origin)), {
+    message: 'must be * or a comma-separated list of origins like https://app.example.com',
+  });
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -28,10 +43,10 @@ const envSchema = z.object({
   AUTH_AUDIENCE: z.string().min(1).optional(),
   TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must look like 30m, 12h or 7d').default('12h'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SEED_DEMO: z
-    .enum(['true', 'false', '1', '0'])
-    .optional()
-    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
+  SEED_DEMO: flag,
+  GRAPHIQL: flag,
+  INTROSPECTION: flag,
+  CORS_ORIGINS: originList,
   CHAT_LINK_BASE: optionalUrl(['https', 'http']),
   LIVE_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
@@ -64,6 +79,12 @@ export interface Config {
   liveTickMs: number;
   /** mutations executing at once per instance, and how long others wait before OVERLOADED */
   admission: { concurrency: number; queueMs: number };
+  /** serve the GraphiQL page on GET /graphql (default: not in production) */
+  graphiql: boolean;
+  /** answer __schema / __type queries (default: not in production) */
+  introspection: boolean;
+  /** browser origins allowed to call the API: '*' any, [] none (default: any in development, none in production) */
+  corsOrigins: '*' | string[];
 }
 
 export class ConfigError extends Error {}
@@ -80,6 +101,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError('Invalid configuration:\n  AUTH_SECRET: is required in production');
   }
   const dataDir = path.resolve(env.DATA_DIR);
+  const production = env.NODE_ENV === 'production';
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -97,6 +119,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     liveTickMs: env.LIVE_TICK_MS,
     admission: { concurrency: env.MUTATION_CONCURRENCY, queueMs: env.MUTATION_QUEUE_MS },
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
+    graphiql: env.GRAPHIQL ?? !production,
+    introspection: env.INTROSPECTION ?? !production,
+    corsOrigins: env.CORS_ORIGINS ?? (production ? [] : '*'),
     ...overrides,
   };
 }

@@ -4,6 +4,7 @@
 import { deflateSync } from 'node:zlib';
 import type { MemberRole } from './generated/prisma/enums.ts';
 import type { AppServices } from './platform/context.ts';
+import { inOneTransaction } from './platform/db.ts';
 import * as accounts from './modules/accounts/service.ts';
 import * as pages from './modules/business-page/service.ts';
 import * as leadForms from './modules/leads/forms.ts';
@@ -68,7 +69,12 @@ const palette: [number, number, number][] = [
   [233, 69, 96], [37, 244, 238], [254, 198, 53], [120, 86, 255], [46, 204, 113], [52, 73, 94],
 ];
 
+/** Seeds the demo in one transaction: a failure, or a process killed half-way, leaves the database as it was. */
 export async function seedDemo(services: AppServices, options: { onlyIfEmpty: boolean }): Promise<SeededDemo | null> {
+  return inOneTransaction(services.db, (db) => seedInto({ ...services, db }, options));
+}
+
+async function seedInto(services: AppServices, options: { onlyIfEmpty: boolean }): Promise<SeededDemo | null> {
   const { db } = services;
   if (options.onlyIfEmpty && (await db.organization.count()) > 0) return null;
   const existing = await db.businessAccount.findUnique({ where: { handle: 'acme.store' }, select: { organizationId: true } });

@@ -4,6 +4,7 @@ import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { printDemoTokens, seedDemo } from './demo.ts';
+import { exitOnStartupError } from './platform/startup-errors.ts';
 
 let config;
 try {
@@ -17,7 +18,7 @@ try {
 }
 
 const logger = pino({ level: config.logLevel, base: undefined });
-const app = await createApp(config, { logger });
+const app = await createApp(config, { logger }).catch(exitOnStartupError);
 if (config.seedDemo) {
   const seeded = await seedDemo(app.services, { onlyIfEmpty: true });
   if (seeded) printDemoTokens(seeded, app.url);

@@ -6,7 +6,9 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
+import { databaseStartupError } from './startup-errors.ts';
 
 export type Db = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
@@ -41,15 +43,44 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
   // PGlite creates only the last folder of its path
   if (!target.pgliteDataDir) await mkdir(target.dataDir, { recursive: true });
-  // loaded only when used: the embedded engine costs ~50 MB that a Postgres deployment does not need
-  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-  const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
-  await pglite.waitReady;
-  return { factory: new PrismaPGlite(pglite), pglite, close: () => pglite.close() };
+  // one process per data directory: a second one (npm run seed beside npm start) would corrupt it
+  const lock = target.pgliteDataDir ? undefined : lockDataDir(target.dataDir);
+  try {
+    // loaded only when used: the embedded engine costs ~50 MB that a Postgres deployment does not need
+    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
+    const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
+    await pglite.waitReady;
+    return {
+      factory: new PrismaPGlite(pglite),
+      pglite,
+      async close() {
+        try {
+          await pglite.close();
+        } finally {
+          lock?.release();
+        }
+      },
+    };
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
 }
 
-/** Opens the database, applies pending migrations, and returns a connected client. */
+/**
+ * Opens the database, applies pending migrations, and returns a connected client. A failure a
+ * person can fix (unreachable server, missing database, data directory in use) is a
+ * StartupError naming the setting.
+ */
 export async function openDatabase(target: DbTarget, options: { migrate?: boolean } = {}): Promise<Database> {
+  try {
+    return await openAndMigrate(target, options);
+  } catch (error) {
+    throw databaseStartupError(error, target);
+  }
+}
+
+async function openAndMigrate(target: DbTarget, options: { migrate?: boolean }): Promise<Database> {
   const opened = await openAdapterFactory(target);
   try {
     if (options.migrate !== false && (await hasPendingMigrations(opened.factory))) {
@@ -82,4 +113,31 @@ export async function openDatabase(target: DbTarget, options: { migrate?: boolea
     await opened.close();
     throw error;
   }
+}
+
+/**
+ * Runs `work` with a client whose every `$transaction` joins one outer transaction, so code
+ * written against the client (services that open transactions of their own) commits or rolls
+ * back as a whole. Events those services publish after their inner "commit" go out before the
+ * outer one: use it only where nobody is subscribed yet (the demo seed).
+ */
+export async function inOneTransaction<T>(db: Db, work: (db: Db) => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  return db.$transaction(
+    async (tx) => {
+      const joined: Db = new Proxy(tx as Db, {
+        get(target, property) {
+          if (property !== '$transaction') return Reflect.get(target, property);
+          return async (arg: unknown) => {
+            if (typeof arg === 'function') return arg(joined);
+            // batch form: the queries run in order inside the outer transaction
+            const results: unknown[] = [];
+            for (const query of arg as Promise<unknown>[]) results.push(await query);
+            return results;
+          };
+        },
+      });
+      return work(joined);
+    },
+    { timeout: timeoutMs, maxWait: timeoutMs },
+  );
 }

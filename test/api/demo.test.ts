@@ -49,3 +49,32 @@ describe('the demo organization', () => {
     expect(texts.some((x: string) => x.includes('price list'))).toBe(true);
   });
 });
+
+describe('seeding the demo', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t?.close());
+
+  it('is all or nothing: a seed that fails half-way leaves nothing of the demo behind', async () => {
+    // another organization already owns @acme.us: the seed fails after creating its users,
+    // the organization and @acme.store
+    const other = t.as('someone.else');
+    const { organizationCreate } = await other.request(`mutation { organizationCreate(input: { name: "Someone Else" }) { organization { id } } }`);
+    const { businessAccountCreate } = await other.request(
+      `mutation ($org: ID!) { businessAccountCreate(organizationId: $org, input: { handle: "acme.us", displayName: "Not Acme", region: "US", category: "Retail", timeZone: "America/New_York" }) { userErrors { code } } }`,
+      { org: organizationCreate.organization.id },
+    );
+    expect(businessAccountCreate.userErrors).toEqual([]);
+    const before = { organizations: await t.db.organization.count(), accounts: await t.db.businessAccount.count(), users: await t.db.user.count() };
+
+    await expect(seedDemo(t.app.services, { onlyIfEmpty: false })).rejects.toThrow();
+
+    expect(await t.db.organization.findMany({ where: { name: 'Acme Live Commerce' } })).toEqual([]);
+    expect(await t.db.businessAccount.findUnique({ where: { handle: 'acme.store' } })).toBeNull();
+    expect({ organizations: await t.db.organization.count(), accounts: await t.db.businessAccount.count(), users: await t.db.user.count() }).toEqual(before);
+    const { businessPage } = await t.anonymous().request(`{ businessPage(handle: "acme.store") { displayName } }`);
+    expect(businessPage).toBeNull();
+  });
+});

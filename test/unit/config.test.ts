@@ -18,6 +18,10 @@ describe('loadConfig', () => {
     [{ AUTH_SECRET: 'short' }, 'AUTH_SECRET'],
     [{ TOKEN_TTL: 'forever' }, 'TOKEN_TTL'],
     [{ NODE_ENV: 'production' }, 'AUTH_SECRET'],
+    [{ GRAPHIQL: 'yes' }, 'GRAPHIQL'],
+    [{ INTROSPECTION: 'on' }, 'INTROSPECTION'],
+    [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
+    [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${variable}:`));
@@ -26,5 +30,17 @@ describe('loadConfig', () => {
   it('takes DATABASE_URL, REDIS_URL and PUBLIC_URL as given', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@h/db', REDIS_URL: 'redis://h:6379', PUBLIC_URL: 'https://api.example.com/' });
     expect(config).toMatchObject({ databaseUrl: 'postgres://u@h/db', redisUrl: 'redis://h:6379', publicUrl: 'https://api.example.com' });
+  });
+
+  it('opens GraphiQL, introspection and CORS in development and closes them in production unless set', () => {
+    expect(loadConfig({})).toMatchObject({ graphiql: true, introspection: true, corsOrigins: '*' });
+    const production = { NODE_ENV: 'production', AUTH_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production)).toMatchObject({ graphiql: false, introspection: false, corsOrigins: [] });
+    expect(loadConfig({ ...production, GRAPHIQL: '1', INTROSPECTION: 'true', CORS_ORIGINS: ' https://a.example.com, http://localhost:5173/ ' })).toMatchObject({
+      graphiql: true,
+      introspection: true,
+      corsOrigins: ['https://a.example.com', 'http://localhost:5173'],
+    });
+    expect(loadConfig({ CORS_ORIGINS: '' }).corsOrigins).toEqual([]);
   });
 });
