@@ -1,5 +1,6 @@
 // Assembles the GraphQL schema from every module.
 import { builder } from './platform/builder.ts';
+import { assertNodesDeclareLoaders } from './platform/nodes.ts';
 import './platform/payload.ts';
 import './modules/accounts/schema.ts';
 import './modules/business-page/schema.ts';
@@ -11,3 +12,5 @@ import './modules/messaging/schema.ts';
 import './modules/live/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
+// deny by default: a Node type that does not say who may load it stops the build
+assertNodesDeclareLoaders(schema);

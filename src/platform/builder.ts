@@ -9,18 +9,9 @@ import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden, unauthenticated } from './errors.ts';
+import { resolveNode, resolveNodeList, useBuilderForNodes } from './nodes.ts';
 
 export const MAX_PAGE_SIZE = 100;
-
-/** Prisma's "record not found" (P2025) becomes null. */
-async function nullIfMissing<T>(load: () => Promise<T> | T): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if ((error as { code?: string })?.code === 'P2025' || (error as { name?: string })?.name === 'NotFoundError') return null;
-    throw error;
-  }
-}
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -82,9 +73,10 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // an id that names nothing (deleted, never existed) resolves to null, not a server error
-    nodeQueryOptions: { nullable: true, resolve: (_root, args, _ctx, _info, resolveNode) => nullIfMissing(() => resolveNode(args.id)) },
-    nodesQueryOptions: { nullable: { list: false, items: true } },
+    // null for an id that names nothing or that the caller may not load (each type's
+    // `loadableBy`, nodes.ts), never a server error; in `nodes`, per slot
+    nodeQueryOptions: { nullable: true, resolve: resolveNode as never },
+    nodesQueryOptions: { nullable: { list: false, items: true }, resolve: resolveNodeList as never },
     // every object id is a UUID: refuse anything else as an invalid ID before it reaches a
     // query (Postgres would fail on it and the client would see an internal error)
     decodeGlobalID: (globalID) => {
@@ -97,6 +89,8 @@ export const builder = new SchemaBuilder<{
     validationError: (error) => badInput(error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')),
   },
 });
+
+useBuilderForNodes(builder as never);
 
 builder.queryType({});
 builder.mutationType({});

@@ -2,6 +2,7 @@
 // may call, the service decides what happens.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../platform/builder.ts';
+import { everyone } from '../../platform/nodes.ts';
 import { refuse } from '../../platform/errors.ts';
 import { allRoles, managerRoles } from '../../platform/access.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
@@ -21,14 +22,18 @@ export const PlatformRoleEnum = builder.enumType('PlatformRole', { values: platf
 export const UserRef = builder.prismaNode('User', {
   id: { field: 'id' },
   authScopes: { authenticated: true },
+  // by id, only yourself: teams meet users through their conversations, leads and members
+  loadableBy: (user, ctx) => user.id === ctx.viewer?.userId,
   fields: (t) => ({
     handle: t.exposeString('handle'),
   }),
 });
 
+const organizationMembers = (org: { id: string }) => ({ organization: { id: org.id, roles: allRoles } });
 export const OrganizationRef = builder.prismaNode('Organization', {
   id: { field: 'id' },
-  authScopes: (org) => ({ organization: { id: org.id, roles: allRoles } }),
+  authScopes: organizationMembers,
+  loadableBy: organizationMembers,
   fields: (t) => ({
     name: t.exposeString('name'),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -64,7 +69,8 @@ function visibleAccountFilter(ctx: { viewer: { userId: string } | null }) {
 export const MemberRef = builder.prismaNode('Membership', {
   name: 'Member',
   id: { field: 'id' },
-  authScopes: (member) => ({ organization: { id: member.organizationId, roles: allRoles } }),
+  authScopes: (member) => organizationMembers({ id: member.organizationId }),
+  loadableBy: (member) => organizationMembers({ id: member.organizationId }),
   fields: (t) => ({
     role: t.expose('role', { type: MemberRoleEnum }),
     user: t.relation('user'),
@@ -88,6 +94,8 @@ const teamOnly = (account: { id: string }) => ({ account: { id: account.id, role
 
 export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
   id: { field: 'id' },
+  // a business account is a public handle; its private fields carry their own scopes
+  loadableBy: everyone,
   fields: (t) => ({
     handle: t.exposeString('handle'),
     displayName: t.exposeString('displayName'),

@@ -63,6 +63,7 @@ export const AutoMessageRef = builder.prismaNode('AutoMessage', {
   id: { field: 'id' },
   description: 'A welcome message, suggested question, chat prompt or keyword reply, as its team edits it.',
   authScopes: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
+  loadableBy: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
   fields: (t) => ({
     kind: t.expose('kind', { type: AutoMessageKindEnum }),
     position: t.exposeInt('position', { description: 'Place in the account’s order of this kind (from 1).' }),

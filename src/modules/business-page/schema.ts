@@ -17,8 +17,20 @@ export const GalleryTitleEnum = builder.enumType(GalleryTitle, { name: 'GalleryT
 
 const photoOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
 
+/** Who may read the team's view of an account's page. */
+const pageReaders = (accountId: string) => ({ $any: { account: { id: accountId, roles: allRoles }, platformAdmin: true, reviewer: true } });
+
+/** Whether the account's photos are on its public page, once per account per operation. */
+const galleryPublic = (ctx: Context, accountId: string) =>
+  ctx.loader<string, boolean>('publicGalleries', async (ids) => {
+    const visible = await pages.publicGalleries(ctx.db, ids);
+    return ids.map((id) => visible.has(id));
+  }).load(accountId);
+
 export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
   id: { field: 'id' },
+  // by id: anyone while the public page shows it; otherwise those who may read the team's page
+  loadableBy: async (photo, ctx) => (await galleryPublic(ctx, photo.accountId)) || pageReaders(photo.accountId),
   fields: (t) => ({
     url: t.string({ select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
     contentType: t.string({ select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
@@ -81,7 +93,7 @@ builder.prismaObjectField('BusinessAccount', 'page', (t) =>
   t.relation('page', {
     nullable: true,
     description: 'The business page as the team edits it.',
-    authScopes: (account) => ({ $any: { account: { id: account.id, roles: allRoles }, platformAdmin: true, reviewer: true } }),
+    authScopes: (account) => pageReaders(account.id),
   }),
 );
 

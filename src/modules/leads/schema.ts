@@ -5,6 +5,7 @@ import type { LeadForm } from '../../generated/prisma/client.ts';
 import { LeadFormCallToAction, LeadFormStatus, LeadQuestion, LeadSource, LeadStatus } from '../../generated/prisma/enums.ts';
 import { allRoles, managerRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
+import { everyone } from '../../platform/nodes.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
@@ -48,10 +49,13 @@ export const PublicLeadFormRef = builder.objectRef<LeadForm>('PublicLeadForm').i
   }),
 });
 
+const formTeam = (form: { accountId: string }) => teamOf(form.accountId);
+
 export const LeadFormRef = builder.prismaNode('LeadForm', {
   id: { field: 'id' },
   description: 'A lead form as its team edits it.',
-  authScopes: (form) => teamOf(form.accountId),
+  authScopes: formTeam,
+  loadableBy: formTeam,
   fields: (t) => ({
     name: t.exposeString('name'),
     introduction: t.exposeString('introduction'),
@@ -83,6 +87,8 @@ registerReviewSubject({ kind: 'LEAD_FORM', ref: LeadFormRef, load: (ctx, id) => 
 export const PostRef = builder.prismaNode('Post', {
   id: { field: 'id' },
   description: 'A short video of a business account.',
+  // short videos are public; the attached form's team-only view has its own scope
+  loadableBy: everyone,
   fields: (t) => ({
     caption: t.exposeString('caption'),
     commercialMusic: t.exposeBoolean('commercialMusic'),
@@ -109,6 +115,11 @@ const LeadAnswerRef = builder.objectRef<Answer>('LeadAnswer').implement({
 
 const LeadNoteRef = builder.prismaNode('LeadNote', {
   id: { field: 'id' },
+  // notes are the team's working notes: never the submitter's
+  loadableBy: async (note, ctx) => {
+    const accountId = await leadAccount({ id: { id: note.leadId } }, ctx);
+    return accountId ? leadTeamOf(accountId) : false;
+  },
   fields: (t) => ({
     body: t.exposeString('body'),
     author: t.relation('author'),
@@ -116,10 +127,13 @@ const LeadNoteRef = builder.prismaNode('LeadNote', {
   }),
 });
 
+const submitterOrTeam = (lead: { userId: string; accountId: string }, ctx: Context) => (lead.userId === ctx.viewer?.userId ? true : leadTeamOf(lead.accountId));
+
 export const LeadRef = builder.prismaNode('Lead', {
   id: { field: 'id' },
   description: 'A submitted lead form. Its team sees everything; the viewer who sent it sees their answers.',
-  authScopes: (lead, ctx) => (lead.userId === ctx.viewer?.userId ? true : leadTeamOf(lead.accountId)),
+  authScopes: submitterOrTeam,
+  loadableBy: submitterOrTeam,
   fields: (t) => {
     const team = (lead: { accountId: string }) => leadTeamOf(lead.accountId);
     return {

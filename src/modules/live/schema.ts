@@ -45,6 +45,11 @@ const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
 
 export const LiveEntryRef = builder.prismaNode('LiveEntry', {
   id: { field: 'id' },
+  // the host's setup, shown or not: viewers see the visible entries through liveRoom
+  loadableBy: async (entry, ctx) => {
+    const accountId = await sessionAccount({ sessionId: { id: entry.sessionId } }, ctx);
+    return accountId ? team(accountId) : false;
+  },
   fields: (t) => ({
     type: t.expose('type', { type: LiveEntryTypeEnum }),
     function: t.expose('function', { type: LiveFunctionEnum, nullable: true }),
@@ -65,6 +70,7 @@ export const LiveEntryRef = builder.prismaNode('LiveEntry', {
 export const LiveSessionRef = builder.prismaNode('LiveSession', {
   id: { field: 'id' },
   authScopes: (s) => team(s.accountId),
+  loadableBy: (s) => team(s.accountId),
   fields: (t) => ({
     account: t.relation('account'),
     title: t.exposeString('title'),

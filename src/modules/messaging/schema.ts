@@ -49,16 +49,20 @@ const visibleMessages = (ctx: Context) => ({
   OR: [{ status: 'SENT' as const }, { conversation: { account: { organization: { members: { some: { userId: ctx.viewer?.userId ?? '00000000-0000-0000-0000-000000000000' } } } } } }],
 });
 
+/** The conversation's team; its user, for messages actually sent. */
+async function messageReaders(message: Message, ctx: Context) {
+  const parties = await conversationParties(ctx).load(message.conversationId);
+  if (!parties) return false;
+  if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
+  return team(parties.accountId);
+}
+
 export const MessageRef = builder.prismaNode('Message', {
   id: { field: 'id' },
   // node(id:) of a message that does not exist is null, not an internal error
   nullable: true,
-  authScopes: async (message, ctx) => {
-    const parties = await conversationParties(ctx).load(message.conversationId);
-    if (!parties) return false;
-    if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
-    return team(parties.accountId);
-  },
+  authScopes: messageReaders,
+  loadableBy: messageReaders,
   fields: (t) => ({
     direction: t.expose('direction', { type: MessageDirectionEnum }),
     kind: t.expose('kind', { type: MessageKindEnum }),
@@ -87,6 +91,7 @@ export const ConversationRef = builder.prismaNode('Conversation', {
   id: { field: 'id' },
   nullable: true,
   authScopes: partyOrTeam,
+  loadableBy: partyOrTeam,
   fields: (t) => ({
     account: t.relation('account'),
     contact: t.relation('user', { description: 'The user the business talks to.' }),
