@@ -73,8 +73,8 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // null for an id that names nothing or that the caller may not load (each type's
-    // `loadableBy`, nodes.ts), never a server error; in `nodes`, per slot
+    // null for an id that names nothing; null and FORBIDDEN for one the caller may not load
+    // (each type's `loadableBy`, nodes.ts); never a server error; in `nodes`, per slot
     nodeQueryOptions: { nullable: true, resolve: resolveNode as never },
     nodesQueryOptions: { nullable: { list: false, items: true }, resolve: resolveNodeList as never },
     // every object id is a UUID: refuse anything else as an invalid ID before it reaches a

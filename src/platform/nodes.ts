@@ -1,12 +1,14 @@
 // Who may load an object by its global id. Every type that implements `Node` declares
 // `loadableBy` (same vocabulary as `authScopes`: a scope map, or a function of the row
-// returning one or a boolean); `node(id:)` and `nodes(ids:)` return null to anyone it
-// refuses, exactly as for an id that names nothing, so an id reveals neither the object
-// nor its existence. Building the schema fails when a Node type has no declaration.
+// returning one or a boolean); `node(id:)` and `nodes(ids:)` answer null to anyone it
+// refuses, with the usual FORBIDDEN (UNAUTHENTICATED without a token) error for that
+// slot. Building the schema fails when a Node type has no declaration: deny by default.
 import type { SchemaTypes } from '@pothos/core';
 import { resolveNodes } from '@pothos/plugin-relay';
 import { RequestCache, type TypeAuthScopes } from '@pothos/plugin-scope-auth';
 import { GraphQLObjectType, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import type { Context } from './context.ts';
+import { forbidden, unauthenticated } from './errors.ts';
 
 declare global {
   export namespace PothosSchemaTypes {
@@ -43,7 +45,7 @@ function ruleOf(schema: GraphQLSchema, typename: string): Rule | undefined {
 /** Prisma's "record not found" (P2025). */
 const isNotFound = (error: unknown) => (error as { code?: string })?.code === 'P2025' || (error as { name?: string })?.name === 'NotFoundError';
 
-async function loadNode(ctx: object, info: GraphQLResolveInfo, globalId: GlobalId | null): Promise<unknown> {
+async function loadNode(ctx: Context, info: GraphQLResolveInfo, globalId: GlobalId | null): Promise<unknown> {
   if (!globalId) return null;
   const rule = ruleOf(info.schema, globalId.typename);
   if (!rule) return null;
@@ -61,16 +63,17 @@ async function loadNode(ctx: object, info: GraphQLResolveInfo, globalId: GlobalI
     typeof rule === 'function'
       ? await cache.evaluateTypeScopeFunction(rule as never, `${globalId.typename}.loadableBy`, node, info)
       : await cache.evaluateScopeMap(rule as never, info);
-  return failure === null ? node : null;
+  if (failure !== null) throw ctx.viewer ? forbidden() : unauthenticated();
+  return node;
 }
 
-/** `node(id:)`: the object, or null when it does not exist or the caller may not load it. */
-export function resolveNode(_root: unknown, args: { id: GlobalId }, ctx: object, info: GraphQLResolveInfo): Promise<unknown> {
+/** `node(id:)`: the object; null when it does not exist, and with a refusal error when the caller may not load it. */
+export function resolveNode(_root: unknown, args: { id: GlobalId }, ctx: Context, info: GraphQLResolveInfo): Promise<unknown> {
   return loadNode(ctx, info, args.id);
 }
 
-/** `nodes(ids:)`: one slot per id, null where `node` would be null; a fault stays in its slot. */
-export function resolveNodeList(_root: unknown, args: { ids: (GlobalId | null)[] }, ctx: object, info: GraphQLResolveInfo): Promise<unknown[]> {
+/** `nodes(ids:)`: one slot per id, null where `node` would be null; a refusal or fault stays in its slot. */
+export function resolveNodeList(_root: unknown, args: { ids: (GlobalId | null)[] }, ctx: Context, info: GraphQLResolveInfo): Promise<unknown[]> {
   return Promise.all(args.ids.map((id) => loadNode(ctx, info, id).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))));
 }
 
