@@ -10,6 +10,7 @@ import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden, unauthenticated } from './errors.ts';
 import { resolveNode, resolveNodeList, useBuilderForNodes } from './nodes.ts';
+import SubscriptionAccessPlugin from './subscription-access.ts';
 
 export const MAX_PAGE_SIZE = 100;
 
@@ -43,7 +44,8 @@ export const builder = new SchemaBuilder<{
     account: RoleScope;
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin],
+  // SubscriptionAccessPlugin: a subscription's scopes are re-read while it streams
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, SubscriptionAccessPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({

@@ -7,7 +7,7 @@ import { allRoles, managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
 import './events.ts';
@@ -281,7 +281,7 @@ builder.subscriptionField('businessPageUpdated', (t) =>
     description: 'The team’s page each time it changes (toggle, info, gallery).',
     authScopes: (_root, args) => ({ account: { id: args.accountId.id, roles: allRoles } }),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
-    subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('businessPage', args.accountId.id)),
+    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('businessPage', args.accountId.id),
     resolve: (query, event, _args, ctx) => ctx.db.businessPage.findUniqueOrThrow({ ...query, where: { accountId: event.accountId } }),
   }),
 );

@@ -6,7 +6,7 @@ import { allRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { relay } from '../../platform/streams.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { LeadFormRef, LeadQuestionEnum, PublicLeadFormRef } from '../leads/schema.ts';
@@ -366,10 +366,7 @@ builder.subscriptionFields((t) => ({
       'The host console stream: every in-live event in sequence order. Pass the last seq you saw to receive exactly what you missed, then live events. Ends after LIVE_ENDED.',
     authScopes: accountScope(allRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
     args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef }), afterSeq: t.arg.int({ description: 'Omit to start with the next event.' }) },
-    subscribe: async (_r, args, ctx) => {
-      const accountId = (await sessionAccount(args, ctx))!;
-      return whileMember(ctx, accountId, allRoles, hostStream(ctx, args.sessionId.id, args.afterSeq ?? null));
-    },
+    subscribe: (_r, args, ctx) => hostStream(ctx, args.sessionId.id, args.afterSeq ?? null),
     resolve: (event) => event,
   }),
   liveRoom: t.field({

@@ -9,7 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef, UserRef } from '../accounts/schema.ts';
 import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
@@ -468,7 +468,7 @@ builder.subscriptionFields((t) => ({
     description: 'For the account’s team: messages received and sent, conversations changed.',
     authScopes: accountScope(allRoles, byAccountIdArg),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef }) },
-    subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('inbox', args.accountId.id)),
+    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('inbox', args.accountId.id),
     resolve: (event) => event,
   }),
   conversationEvents: t.field({
