@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onRedis, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
 import { eligible, setPlatform, startLive } from '../support/live.ts';
+import { startConversation } from '../support/messaging.ts';
 import {
   answers,
   approvedLeadForm,
@@ -79,12 +80,12 @@ describe('leadSubmit', () => {
   it('records the video, live session, ad or conversation a lead came from', async () => {
     const live = localId(liveSession);
     const ad = randomUUID();
-    const conversation = randomUUID();
+    const conversation = await startConversation(t.as('viewer'), 'shop.a');
     const cases: [Partial<LeadSubmitInput>, Record<string, string | null>][] = [
       [{ source: 'SHORT_VIDEO', postId }, { postId: localId(postId) }],
       [{ source: 'LIVE', liveSessionId: liveSession }, { liveSessionId: live }],
       [{ source: 'AD', adId: globalId('MessagingAd', ad) }, { adId: ad }],
-      [{ source: 'DIRECT_MESSAGE', conversationId: conversation }, { conversationId: conversation }],
+      [{ source: 'DIRECT_MESSAGE', conversationId: conversation }, { conversationId: localId(conversation) }],
     ];
     for (const [input, reference] of cases) {
       const lead = await submitLead(t.as('viewer'), formId, input);
@@ -100,7 +101,7 @@ describe('leadSubmit', () => {
       { source: 'SHORT_VIDEO', post: { id: postId }, liveSessionId: null, adId: null, conversationId: null },
       { source: 'LIVE', post: null, liveSessionId: liveSession, adId: null, conversationId: null },
       { source: 'AD', post: null, liveSessionId: null, adId: globalId('MessagingAd', ad), conversationId: null },
-      { source: 'DIRECT_MESSAGE', post: null, liveSessionId: null, adId: null, conversationId: globalId('Conversation', conversation) },
+      { source: 'DIRECT_MESSAGE', post: null, liveSessionId: null, adId: null, conversationId: conversation },
     ]);
   });
 
@@ -159,8 +160,18 @@ describe('leadSubmit', () => {
       ['a live session id that is no id', { source: 'LIVE', liveSessionId: 'live-42' }, [['INVALID', ['input', 'liveSessionId']]]],
       ['a live session that does not exist', { source: 'LIVE', liveSessionId: globalId('LiveSession', randomUUID()) }, [['NOT_FOUND', ['input', 'liveSessionId']]]],
       ['an ad id that is no id', { source: 'AD', adId: globalId('MessagingAd', 'nope') }, [['INVALID', ['input', 'adId']]]],
+      ['a conversation that does not exist', { source: 'DIRECT_MESSAGE', conversationId: globalId('Conversation', randomUUID()) }, [['NOT_FOUND', ['input', 'conversationId']]]],
     ])('%s', async (_name, input, expected) => {
       await expectRefused(input, expected);
+    });
+
+    it.each([
+      ['another user’s conversation with the account', 'viewer2', 'shop.a'],
+      ['the submitter’s conversation with another account of the organization', 'viewer', 'shop.b'],
+      ['the submitter’s conversation with another organization', 'viewer', 'other.shop'],
+    ])('DIRECT_MESSAGE naming %s', async (_name, user, account) => {
+      const conversation = await startConversation(t.as(user), account);
+      await expectRefused({ source: 'DIRECT_MESSAGE', conversationId: conversation }, [['NOT_FOUND', ['input', 'conversationId']]]);
     });
 
     it('PROFILE naming a video', async () => {

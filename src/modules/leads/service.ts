@@ -7,6 +7,7 @@ import { PendingEvents } from '../../platform/events.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
+import { isConversationBetween } from '../messaging/service.ts';
 import './events.ts';
 import { checkAnswers, type Answer } from './rules.ts';
 
@@ -84,6 +85,12 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; r
   if (input.source === 'SHORT_VIDEO' && input.postId && isUuid(input.postId)) {
     const post = await db.post.findUnique({ where: { id: input.postId }, select: { leadFormId: true } });
     if (!post || post.leadFormId !== form.id) errors.push(userError('INVALID', ['input', 'postId'], 'This video does not carry this lead form.'));
+  }
+  // a DM lead names the submitter's own conversation with the form's account, nobody else's
+  if (input.source === 'DIRECT_MESSAGE' && input.conversationId && isUuid(input.conversationId)) {
+    if (!(await isConversationBetween(db, input.conversationId, userId, form.accountId))) {
+      errors.push(userError('NOT_FOUND', ['input', 'conversationId'], 'You have no conversation with this account under this id.'));
+    }
   }
   refuseIfAny(errors);
   let lead;
