@@ -77,8 +77,16 @@ export const builder = new SchemaBuilder<{
     cursorType: 'String',
     // null for an id that names nothing; null and FORBIDDEN for one the caller may not load
     // (each type's `loadableBy`, nodes.ts); never a server error; in `nodes`, per slot
-    nodeQueryOptions: { nullable: true, resolve: resolveNode as never },
-    nodesQueryOptions: { nullable: { list: false, items: true }, resolve: resolveNodeList as never },
+    nodeQueryOptions: {
+      nullable: true,
+      description: 'Any object by its global id, for those its type lets load it (its team, its own user, anyone when public). Null when it does not exist; null with FORBIDDEN (UNAUTHENTICATED without a token) when you may not load it.',
+      resolve: resolveNode as never,
+    },
+    nodesQueryOptions: {
+      nullable: { list: false, items: true },
+      description: 'Like node, for several ids: one entry per id, in order; a missing or refused id is null in its own slot (with its error) and fails nothing else.',
+      resolve: resolveNodeList as never,
+    },
     // every object id is a UUID: refuse anything else as an invalid ID before it reaches a
     // query (Postgres would fail on it and the client would see an internal error)
     decodeGlobalID: (globalID) => {
