@@ -1,5 +1,6 @@
 // Assembles the GraphQL schema from every module.
 import { builder } from './platform/builder.ts';
+import { assertNodesDeclareLoaders } from './platform/nodes.ts';
 import './platform/payload.ts';
 import './modules/accounts/schema.ts';
 import './modules/business-page/schema.ts';
@@ -12,3 +13,5 @@ import './modules/live/schema.ts';
 import './modules/ads/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
+// deny by default: a Node type that does not say who may load it stops the build
+assertNodesDeclareLoaders(schema);

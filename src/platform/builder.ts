@@ -10,18 +10,10 @@ import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { Context } from './context.ts';
 import { badInput, forbidden, unauthenticated } from './errors.ts';
+import { resolveNode, resolveNodeList, useBuilderForNodes } from './nodes.ts';
+import SubscriptionAccessPlugin from './subscription-access.ts';
 
 export const MAX_PAGE_SIZE = 100;
-
-/** Prisma's "record not found" (P2025) becomes null. */
-async function nullIfMissing<T>(load: () => Promise<T> | T): Promise<T | null> {
-  try {
-    return await load();
-  } catch (error) {
-    if ((error as { code?: string })?.code === 'P2025' || (error as { name?: string })?.name === 'NotFoundError') return null;
-    throw error;
-  }
-}
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -55,7 +47,8 @@ export const builder = new SchemaBuilder<{
     account: RoleScope;
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin],
+  // SubscriptionAccessPlugin: a subscription's scopes are re-read while it streams
+  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin, SubscriptionAccessPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -86,17 +79,19 @@ export const builder = new SchemaBuilder<{
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
-    // an id that names nothing (deleted, never existed) resolves to null, not a server error
+    // null for an id that names nothing; null and FORBIDDEN for one the caller may not load
+    // (each type's `loadableBy`, nodes.ts); never a server error; in `nodes`, per slot
     nodeQueryOptions: {
-      description: 'Any object by its global id. null when the id names nothing or an object you may not see.',
-      args: { id: { description: 'A global id, as returned by any object’s `id` field.' } },
       nullable: true,
-      resolve: (_root, args, _ctx, _info, resolveNode) => nullIfMissing(() => resolveNode(args.id)),
+      description: 'Any object by its global id, for those its type lets load it (its team, its own user, anyone when public). Null when it does not exist; null with FORBIDDEN (UNAUTHENTICATED without a token) when you may not load it.',
+      args: { id: { description: 'A global id, as returned by any object’s `id` field.' } },
+      resolve: resolveNode as never,
     },
     nodesQueryOptions: {
-      description: 'Several objects by global id, in the order asked. Each id that names nothing or an object you may not see gives null.',
-      args: { ids: { description: 'Global ids, as returned by objects’ `id` fields.' } },
       nullable: { list: false, items: true },
+      description: 'Like node, for several ids: one entry per id, in order; a missing or refused id is null in its own slot (with its error) and fails nothing else.',
+      args: { ids: { description: 'Global ids, as returned by objects’ `id` fields.' } },
+      resolve: resolveNodeList as never,
     },
     nodeTypeOptions: { description: 'An object with a global id, loadable with `node(id:)` and `nodes(ids:)` by whoever may see it.' },
     idFieldOptions: { description: 'Opaque global id: pass it to `node(id:)` or to any argument that takes this object.' },
@@ -127,6 +122,8 @@ export const builder = new SchemaBuilder<{
     validationError: (error) => badInput(error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ')),
   },
 });
+
+useBuilderForNodes(builder as never);
 
 builder.queryType({});
 builder.mutationType({});

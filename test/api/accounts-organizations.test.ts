@@ -142,10 +142,13 @@ describe('reading an organization', () => {
 });
 
 describe('reading users', () => {
-  it('shows a user to any signed-in user and to nobody anonymous', async () => {
+  it('loads a user by id for that user only; others meet users through conversations, leads and teams', async () => {
     const { viewer } = await t.as('agnes').request(ViewerDocument);
     const query = `query ($id: ID!) { node(id: $id) { ... on User { handle } } }`;
-    expect((await t.as('loner').request(query, { id: viewer.user.id })).node).toEqual({ handle: 'agnes' });
+    expect((await t.as('agnes').request(query, { id: viewer.user.id })).node).toEqual({ handle: 'agnes' });
+    const other = await t.as('loner').raw(query, { id: viewer.user.id });
+    expect(other.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+    expect(other.data?.node ?? null).toBeNull();
     const anonymous = await t.anonymous().raw(query, { id: viewer.user.id });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(anonymous.data?.node ?? null).toBeNull();

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
 import { createAccount, expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
 import { eligible, setPlatform, startLive } from '../support/live.ts';
+import { startConversation } from '../support/messaging.ts';
 import {
   answers,
   approvedLeadForm,
@@ -57,7 +58,7 @@ beforeAll(async () => {
   await leadAt('video', hours(1), formC, { source: 'SHORT_VIDEO', postId: post });
   await leadAt('live', hours(2), emailFormC, { source: 'LIVE', liveSessionId: liveSession, answers: answers(['EMAIL']) }, 'viewer2');
   await leadAt('ad', hours(3), formC, { source: 'AD', adId: crypto.randomUUID() });
-  await leadAt('dm', hours(3), formC, { source: 'DIRECT_MESSAGE', conversationId: crypto.randomUUID() }); // same instant as `ad`
+  await leadAt('dm', hours(3), formC, { source: 'DIRECT_MESSAGE', conversationId: await startConversation(t.as('viewer'), 'shop.c') }); // same instant as `ad`
   await leadAt('other account', hours(1), formA, {});
   const update = (id: string, input: object) => t.as('agent').request(LEAD_UPDATE, { id, input });
   await update(L.profile, { status: 'CONTACTED' });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onRedis, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
 import { eligible, setPlatform, startLive } from '../support/live.ts';
+import { startConversation } from '../support/messaging.ts';
 import {
   answers,
   approvedLeadForm,
@@ -78,17 +79,15 @@ describe('leadSubmit', () => {
 
   it('records the video, live session, ad or conversation a lead came from', async () => {
     const live = localId(liveSession);
-    // an ad of shop.a the viewer clicked (the ads module's own tests cover how these come to be)
+    const conversation = await startConversation(t.as('viewer'), 'shop.a');
+    // an ad of shop.a the viewer clicked (the ads module's own tests cover how clicks come to be)
     const ad = (await t.db.ad.create({ data: { accountId: localId(team.shopA), title: 'Ad', state: 'ACTIVE', creativeKind: 'UPLOADED_VIDEO' } })).id;
-    const viewer = await userId(t, 'viewer');
-    const adConversation = await t.db.conversation.create({ data: { accountId: localId(team.shopA), userId: viewer, state: 'OPEN', origin: 'AD', lastMessageAt: new Date() } });
-    await t.db.adClick.create({ data: { clickId: 'leads-test-click', adId: ad, userId: viewer, conversationId: adConversation.id, clickedAt: new Date(), adTitle: 'Ad', creativeKind: 'UPLOADED_VIDEO' } });
-    const conversation = randomUUID();
+    await t.db.adClick.create({ data: { clickId: 'leads-test-click', adId: ad, userId: await userId(t, 'viewer'), conversationId: localId(conversation), clickedAt: new Date(), adTitle: 'Ad', creativeKind: 'UPLOADED_VIDEO' } });
     const cases: [Partial<LeadSubmitInput>, Record<string, string | null>][] = [
       [{ source: 'SHORT_VIDEO', postId }, { postId: localId(postId) }],
       [{ source: 'LIVE', liveSessionId: liveSession }, { liveSessionId: live }],
       [{ source: 'AD', adId: globalId('MessagingAd', ad) }, { adId: ad }],
-      [{ source: 'DIRECT_MESSAGE', conversationId: conversation }, { conversationId: conversation }],
+      [{ source: 'DIRECT_MESSAGE', conversationId: conversation }, { conversationId: localId(conversation) }],
     ];
     for (const [input, reference] of cases) {
       const lead = await submitLead(t.as('viewer'), formId, input);
@@ -104,7 +103,7 @@ describe('leadSubmit', () => {
       { source: 'SHORT_VIDEO', post: { id: postId }, liveSessionId: null, adId: null, conversationId: null },
       { source: 'LIVE', post: null, liveSessionId: liveSession, adId: null, conversationId: null },
       { source: 'AD', post: null, liveSessionId: null, adId: globalId('MessagingAd', ad), conversationId: null },
-      { source: 'DIRECT_MESSAGE', post: null, liveSessionId: null, adId: null, conversationId: globalId('Conversation', conversation) },
+      { source: 'DIRECT_MESSAGE', post: null, liveSessionId: null, adId: null, conversationId: conversation },
     ]);
   });
 
@@ -163,8 +162,18 @@ describe('leadSubmit', () => {
       ['a live session id that is no id', { source: 'LIVE', liveSessionId: 'live-42' }, [['INVALID', ['input', 'liveSessionId']]]],
       ['a live session that does not exist', { source: 'LIVE', liveSessionId: globalId('LiveSession', randomUUID()) }, [['NOT_FOUND', ['input', 'liveSessionId']]]],
       ['an ad id that is no id', { source: 'AD', adId: globalId('MessagingAd', 'nope') }, [['INVALID', ['input', 'adId']]]],
+      ['a conversation that does not exist', { source: 'DIRECT_MESSAGE', conversationId: globalId('Conversation', randomUUID()) }, [['NOT_FOUND', ['input', 'conversationId']]]],
     ])('%s', async (_name, input, expected) => {
       await expectRefused(input, expected);
+    });
+
+    it.each([
+      ['another user’s conversation with the account', 'viewer2', 'shop.a'],
+      ['the submitter’s conversation with another account of the organization', 'viewer', 'shop.b'],
+      ['the submitter’s conversation with another organization', 'viewer', 'other.shop'],
+    ])('DIRECT_MESSAGE naming %s', async (_name, user, account) => {
+      const conversation = await startConversation(t.as(user), account);
+      await expectRefused({ source: 'DIRECT_MESSAGE', conversationId: conversation }, [['NOT_FOUND', ['input', 'conversationId']]]);
     });
 
     it('PROFILE naming a video', async () => {

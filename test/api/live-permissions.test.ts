@@ -2,7 +2,7 @@
 // follow the host stream; viewers and other organizations neither run it nor see the host
 // stream. Every refusal is top-level and changes nothing.
 import { describe, expect, it } from 'vitest';
-import { MEMBERSHIP_RECHECK_MS } from '../../src/platform/scopes.ts';
+import { MEMBERSHIP_RECHECK_MS } from '../../src/platform/subscription-access.ts';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { TestApp } from '../support/app.ts';
 import type { Api } from '../support/client.ts';

@@ -2,6 +2,7 @@
 // may call, the service decides what happens.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../platform/builder.ts';
+import { everyone } from '../../platform/nodes.ts';
 import { refuse } from '../../platform/errors.ts';
 import { allRoles, managerRoles } from '../../platform/access.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
@@ -41,15 +42,19 @@ export const UserRef = builder.prismaNode('User', {
   description: 'A person on the platform (viewer, customer, team member, reviewer). Any signed-in caller may read a user’s handle.',
   id: { field: 'id' },
   authScopes: { authenticated: true },
+  // by id, only yourself: teams meet users through their conversations, leads and members
+  loadableBy: (user, ctx) => user.id === ctx.viewer?.userId,
   fields: (t) => ({
     handle: t.exposeString('handle', { description: 'The user’s public platform handle.' }),
   }),
 });
 
+const organizationMembers = (org: { id: string }) => ({ organization: { id: org.id, roles: allRoles } });
 export const OrganizationRef = builder.prismaNode('Organization', {
   description: 'A business (seller) that owns business accounts and has a team. Visible to its members only.',
   id: { field: 'id' },
-  authScopes: (org) => ({ organization: { id: org.id, roles: allRoles } }),
+  authScopes: organizationMembers,
+  loadableBy: organizationMembers,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The organization’s name, 1–80 characters.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the organization was created.' }),
@@ -86,7 +91,8 @@ export const MemberRef = builder.prismaNode('Membership', {
   name: 'Member',
   description: 'A user’s membership of an organization, with their role. Visible to the organization’s members.',
   id: { field: 'id' },
-  authScopes: (member) => ({ organization: { id: member.organizationId, roles: allRoles } }),
+  authScopes: (member) => organizationMembers({ id: member.organizationId }),
+  loadableBy: (member) => organizationMembers({ id: member.organizationId }),
   fields: (t) => ({
     role: t.expose('role', { type: MemberRoleEnum, description: 'What the member may do in the organization.' }),
     user: t.relation('user', { description: 'The member.' }),
@@ -111,6 +117,8 @@ const teamOnly = (account: { id: string }) => ({ account: { id: account.id, role
 export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
   description: 'A public business handle owned by an organization. Anyone may read its profile; fields that say so are for its team (or platform staff) only.',
   id: { field: 'id' },
+  // a business account is a public handle; its private fields carry their own scopes
+  loadableBy: everyone,
   fields: (t) => ({
     handle: t.exposeString('handle', { description: 'Unique public handle: 2–24 characters of a–z, 0–9, dot and underscore.' }),
     displayName: t.exposeString('displayName', { description: 'Name shown on the profile, at most 80 characters.' }),

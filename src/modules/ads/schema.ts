@@ -107,6 +107,7 @@ export const AdRef = builder.prismaNode('Ad', {
   id: { field: 'id' },
   description: 'A click-to-DM ad with the lead-collection objective: a click opens a conversation with the account. Visible to the account’s team.',
   authScopes: (ad) => team(ad.accountId),
+  loadableBy: (ad) => team(ad.accountId),
   fields: (t) => ({
     account: t.relation('account', { description: 'The business account the ad sends users to.' }),
     title: t.exposeString('title', { description: `At most ${ads.adLimits.titleChars} characters.` }),

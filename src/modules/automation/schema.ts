@@ -88,6 +88,7 @@ export const AutoMessageRef = builder.prismaNode('AutoMessage', {
   id: { field: 'id' },
   description: 'A welcome message, suggested question, chat prompt, keyword reply or messaging-ad away message, as its team edits it. The account’s team and platform reviewers may see it.',
   authScopes: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
+  loadableBy: (row) => ({ $any: { ...team(row.accountId), reviewer: true } }),
   fields: (t) => ({
     kind: t.expose('kind', { type: AutoMessageKindEnum, description: 'Which kind of auto-message it is.' }),
     position: t.exposeInt('position', { description: 'Place in the account’s order of this kind (from 1).' }),

@@ -7,7 +7,7 @@ import { allRoles, managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
 import './events.ts';
@@ -26,9 +26,21 @@ export const GalleryTitleEnum = builder.enumType(GalleryTitle, {
 
 const photoOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
 
+/** Who may read the team's view of an account's page. */
+const pageReaders = (accountId: string) => ({ $any: { account: { id: accountId, roles: allRoles }, platformAdmin: true, reviewer: true } });
+
+/** Whether the account's photos are on its public page, once per account per operation. */
+const galleryPublic = (ctx: Context, accountId: string) =>
+  ctx.loader<string, boolean>('publicGalleries', async (ids) => {
+    const visible = await pages.publicGalleries(ctx.db, ids);
+    return ids.map((id) => visible.has(id));
+  }).load(accountId);
+
 export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
   description: 'A photo of a business page’s gallery (JPEG, PNG or WebP, at most 10 MB), as visitors and the account’s team see it.',
   id: { field: 'id' },
+  // by id: anyone while the public page shows it; otherwise those who may read the team's page
+  loadableBy: async (photo, ctx) => (await galleryPublic(ctx, photo.accountId)) || pageReaders(photo.accountId),
   fields: (t) => ({
     url: t.string({ description: 'Stable public URL of the image (content-addressed, cacheable forever).', select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
     contentType: t.string({ description: 'MIME type detected from the content: image/jpeg, image/png or image/webp.', select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
@@ -93,7 +105,7 @@ builder.prismaObjectField('BusinessAccount', 'page', (t) =>
   t.relation('page', {
     nullable: true,
     description: 'The business page as the team edits it. The account’s team and platform staff only; visitors read `businessPage(handle:)`.',
-    authScopes: (account) => ({ $any: { account: { id: account.id, roles: allRoles }, platformAdmin: true, reviewer: true } }),
+    authScopes: (account) => pageReaders(account.id),
   }),
 );
 
@@ -290,7 +302,7 @@ builder.subscriptionField('businessPageUpdated', (t) =>
     description: 'The team’s page each time it changes (toggle, info, gallery). Any member who works on the account; ends when they lose access.',
     authScopes: (_root, args) => ({ account: { id: args.accountId.id, roles: allRoles } }),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose page to follow.' }) },
-    subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('businessPage', args.accountId.id)),
+    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('businessPage', args.accountId.id),
     resolve: (query, event, _args, ctx) => ctx.db.businessPage.findUniqueOrThrow({ ...query, where: { accountId: event.accountId } }),
   }),
 );

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { MediaStore } from '../../platform/media.ts';
-import { checkBusinessInfo, GALLERY_MAX_PHOTOS, infoKeys, PHOTO_MAX_BYTES, PHOTO_TYPES, type BusinessInfoInput } from './rules.ts';
+import { checkBusinessInfo, galleryDisplayable, GALLERY_MAX_PHOTOS, infoKeys, PHOTO_MAX_BYTES, PHOTO_TYPES, type BusinessInfoInput } from './rules.ts';
 
 export async function setPageEnabled(db: Db, accountId: string, enabled: boolean) {
   return db.businessPage.upsert({ where: { accountId }, create: { accountId, enabled }, update: { enabled } });
@@ -94,4 +94,16 @@ export async function pinPhoto(db: Db, photoId: string) {
     if (first._min.position === photo.position) return photo;
     return tx.galleryPhoto.update({ where: { id: photoId }, data: { position: (first._min.position ?? 0) - 1 } });
   });
+}
+
+/**
+ * Which of these accounts show their photos to the public: the page is switched on and the
+ * gallery is displayable (then the page is visible whatever the info module holds).
+ */
+export async function publicGalleries(db: Db, accountIds: readonly string[]): Promise<Set<string>> {
+  const pages = await db.businessPage.findMany({
+    where: { accountId: { in: [...accountIds] }, enabled: true },
+    select: { accountId: true, account: { select: { _count: { select: { photos: true } } } } },
+  });
+  return new Set(pages.filter((page) => galleryDisplayable(page.account._count.photos)).map((page) => page.accountId));
 }

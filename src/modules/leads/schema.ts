@@ -5,6 +5,7 @@ import type { LeadForm } from '../../generated/prisma/client.ts';
 import { LeadFormCallToAction, LeadFormStatus, LeadQuestion, LeadSource, LeadStatus } from '../../generated/prisma/enums.ts';
 import { allRoles, managerRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
+import { everyone } from '../../platform/nodes.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
@@ -98,10 +99,13 @@ export const PublicLeadFormRef = builder.objectRef<LeadForm>('PublicLeadForm').i
   }),
 });
 
+const formTeam = (form: { accountId: string }) => teamOf(form.accountId);
+
 export const LeadFormRef = builder.prismaNode('LeadForm', {
   id: { field: 'id' },
   description: 'A lead form as its team edits it. The account’s team and platform reviewers may see it.',
-  authScopes: (form) => teamOf(form.accountId),
+  authScopes: formTeam,
+  loadableBy: formTeam,
   fields: (t) => ({
     name: t.exposeString('name', { description: 'The form’s name, 1–80 characters.' }),
     introduction: t.exposeString('introduction', { description: `Text shown above the questions, at most ${INTRODUCTION_MAX_WORDS} words; may be empty.` }),
@@ -133,6 +137,8 @@ registerReviewSubject({ kind: 'LEAD_FORM', ref: LeadFormRef, load: (ctx, id) => 
 export const PostRef = builder.prismaNode('Post', {
   id: { field: 'id' },
   description: 'A short video of a business account. Public.',
+  // short videos are public; the attached form's team-only view has its own scope
+  loadableBy: everyone,
   fields: (t) => ({
     caption: t.exposeString('caption', { description: 'The video’s caption, at most 2200 characters; may be empty.' }),
     commercialMusic: t.exposeBoolean('commercialMusic', { description: 'Uses commercial music: such a video cannot carry a Get Leads link.' }),
@@ -161,6 +167,11 @@ const LeadAnswerRef = builder.objectRef<Answer>('LeadAnswer').implement({
 const LeadNoteRef = builder.prismaNode('LeadNote', {
   description: 'A note a team member added to a lead; part of the team’s view of the lead (`Lead.notes`).',
   id: { field: 'id' },
+  // notes are the team's working notes: never the submitter's
+  loadableBy: async (note, ctx) => {
+    const accountId = await leadAccount({ id: { id: note.leadId } }, ctx);
+    return accountId ? leadTeamOf(accountId) : false;
+  },
   fields: (t) => ({
     body: t.exposeString('body', { description: 'The note, 1–2000 characters.' }),
     author: t.relation('author', { description: 'The team member who wrote it.' }),
@@ -168,10 +179,13 @@ const LeadNoteRef = builder.prismaNode('LeadNote', {
   }),
 });
 
+const submitterOrTeam = (lead: { userId: string; accountId: string }, ctx: Context) => (lead.userId === ctx.viewer?.userId ? true : leadTeamOf(lead.accountId));
+
 export const LeadRef = builder.prismaNode('Lead', {
   id: { field: 'id' },
   description: 'A submitted lead form. Its team sees everything; the viewer who sent it sees their answers.',
-  authScopes: (lead, ctx) => (lead.userId === ctx.viewer?.userId ? true : leadTeamOf(lead.accountId)),
+  authScopes: submitterOrTeam,
+  loadableBy: submitterOrTeam,
   fields: (t) => {
     const team = (lead: { accountId: string }) => leadTeamOf(lead.accountId);
     return {

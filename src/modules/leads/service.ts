@@ -7,6 +7,7 @@ import { PendingEvents } from '../../platform/events.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
+import { isConversationBetween } from '../messaging/service.ts';
 import './events.ts';
 import { adOfConversation, clickedAd } from '../ads/attribution.ts';
 import { checkAnswers, type Answer } from './rules.ts';
@@ -88,6 +89,12 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; r
   }
   if (input.source === 'AD' && input.adId && isUuid(input.adId) && !(await clickedAd(db, userId, form.accountId, input.adId))) {
     errors.push(userError('INVALID', ['input', 'adId'], 'You did not reach this account through this ad.'));
+  }
+  // a DM lead names the submitter's own conversation with the form's account, nobody else's
+  if (input.source === 'DIRECT_MESSAGE' && input.conversationId && isUuid(input.conversationId)) {
+    if (!(await isConversationBetween(db, input.conversationId, userId, form.accountId))) {
+      errors.push(userError('NOT_FOUND', ['input', 'conversationId'], 'You have no conversation with this account under this id.'));
+    }
   }
   refuseIfAny(errors);
   // a lead from a conversation an ad opened comes from that ad

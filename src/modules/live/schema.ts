@@ -6,7 +6,7 @@ import { allRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { relay } from '../../platform/streams.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { LeadFormRef, LeadQuestionEnum, PublicLeadFormRef } from '../leads/schema.ts';
@@ -87,6 +87,11 @@ const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
 export const LiveEntryRef = builder.prismaNode('LiveEntry', {
   description: 'An entry of a live session (a Get Leads form or a business function), as the host’s team manages it. Viewers see visible entries through `LiveRoom`.',
   id: { field: 'id' },
+  // the host's setup, shown or not: viewers see the visible entries through liveRoom
+  loadableBy: async (entry, ctx) => {
+    const accountId = await sessionAccount({ sessionId: { id: entry.sessionId } }, ctx);
+    return accountId ? team(accountId) : false;
+  },
   fields: (t) => ({
     type: t.expose('type', { type: LiveEntryTypeEnum, description: 'GET_LEADS or BUSINESS.' }),
     function: t.expose('function', { type: LiveFunctionEnum, nullable: true, description: 'For BUSINESS: what it opens; null for GET_LEADS.' }),
@@ -108,6 +113,7 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
   description: 'A live broadcast of a business account, with its settings, entries and event log. Any member who works on the account may see it.',
   id: { field: 'id' },
   authScopes: (s) => team(s.accountId),
+  loadableBy: (s) => team(s.accountId),
   fields: (t) => ({
     account: t.relation('account', { description: 'The business account going live.' }),
     title: t.exposeString('title', { description: 'The live’s title, 1–100 characters.' }),
@@ -420,10 +426,7 @@ builder.subscriptionFields((t) => ({
       'The host console stream: every in-live event in sequence order. Pass the last seq you saw to receive exactly what you missed, then live events. Ends after LIVE_ENDED. Any member who works on the account; ends when they lose access.',
     authScopes: accountScope(allRoles, (args: { sessionId: { id: string } }, ctx) => sessionAccount(args, ctx)),
     args: { sessionId: t.arg.globalID({ required: true, for: LiveSessionRef, description: 'The live session.' }), afterSeq: t.arg.int({ description: 'Omit to start with the next event.' }) },
-    subscribe: async (_r, args, ctx) => {
-      const accountId = (await sessionAccount(args, ctx))!;
-      return whileMember(ctx, accountId, allRoles, hostStream(ctx, args.sessionId.id, args.afterSeq ?? null));
-    },
+    subscribe: (_r, args, ctx) => hostStream(ctx, args.sessionId.id, args.afterSeq ?? null),
     resolve: (event) => event,
   }),
   liveRoom: t.field({

@@ -9,7 +9,7 @@ import type { Context } from '../../platform/context.ts';
 import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
-import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
+import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef, UserRef } from '../accounts/schema.ts';
 import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
@@ -84,17 +84,21 @@ const visibleMessages = (ctx: Context) => ({
   OR: [{ status: 'SENT' as const }, { conversation: { account: { organization: { members: { some: { userId: ctx.viewer?.userId ?? '00000000-0000-0000-0000-000000000000' } } } } } }],
 });
 
+/** The conversation's team; its user, for messages actually sent. */
+async function messageReaders(message: Message, ctx: Context) {
+  const parties = await conversationParties(ctx).load(message.conversationId);
+  if (!parties) return false;
+  if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
+  return team(parties.accountId);
+}
+
 export const MessageRef = builder.prismaNode('Message', {
   description: 'A direct message in a conversation. The conversation’s user sees its sent messages; the account’s team sees all of them.',
   id: { field: 'id' },
   // node(id:) of a message that does not exist is null, not an internal error
   nullable: true,
-  authScopes: async (message, ctx) => {
-    const parties = await conversationParties(ctx).load(message.conversationId);
-    if (!parties) return false;
-    if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
-    return team(parties.accountId);
-  },
+  authScopes: messageReaders,
+  loadableBy: messageReaders,
   fields: (t) => ({
     direction: t.expose('direction', { type: MessageDirectionEnum, description: 'From the user (INBOUND) or from the business (OUTBOUND).' }),
     kind: t.expose('kind', { type: MessageKindEnum, description: 'What the message carries.' }),
@@ -124,6 +128,7 @@ export const ConversationRef = builder.prismaNode('Conversation', {
   id: { field: 'id' },
   nullable: true,
   authScopes: partyOrTeam,
+  loadableBy: partyOrTeam,
   fields: (t) => ({
     account: t.relation('account', { description: 'The business account.' }),
     contact: t.relation('user', { description: 'The user the business talks to.' }),
@@ -536,7 +541,7 @@ builder.subscriptionFields((t) => ({
     description: 'For the account’s team: messages received and sent, conversations changed. Any member who works on the account; ends when they lose access.',
     authScopes: accountScope(allRoles, byAccountIdArg),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account whose inbox to follow.' }) },
-    subscribe: (_root, args, ctx) => whileMember(ctx, args.accountId.id, allRoles, ctx.pubsub.subscribe('inbox', args.accountId.id)),
+    subscribe: (_root, args, ctx) => ctx.pubsub.subscribe('inbox', args.accountId.id),
     resolve: (event) => event,
   }),
   conversationEvents: t.field({

@@ -361,3 +361,8 @@ export async function follow(db: Db, userId: string, accountId: string, followin
   if (following) await db.follow.createMany({ data: [{ userId, accountId }], skipDuplicates: true });
   else await db.follow.deleteMany({ where: { userId, accountId } });
 }
+
+/** Whether the conversation is this user's own with this business account. */
+export async function isConversationBetween(db: Db, conversationId: string, userId: string, accountId: string): Promise<boolean> {
+  return (await db.conversation.count({ where: { id: conversationId, userId, accountId } })) > 0;
+}

@@ -1,15 +1,20 @@
 // GraphQL surface of notifications: the viewer's mail, marking read, and a live feed.
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { builder } from '../../platform/builder.ts';
+import type { Context } from '../../platform/context.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { refuse } from '../../platform/errors.ts';
 import { OrganizationRef } from '../accounts/schema.ts';
 import * as notifications from './service.ts';
 
+/** A notification is its addressee's only. */
+const addressee = (n: { userId: string }, ctx: Context) => n.userId === ctx.viewer?.userId;
+
 export const NotificationRef = builder.prismaNode('Notification', {
   description: 'A message of the internal mail (e.g. a review decision), sent to each member who works on the account concerned. Only its recipient may see it.',
   id: { field: 'id' },
-  authScopes: (n, ctx) => n.userId === ctx.viewer?.userId,
+  authScopes: addressee,
+  loadableBy: addressee,
   fields: (t) => ({
     kind: t.exposeString('kind', { description: 'e.g. REVIEW_APPROVED, REVIEW_REJECTED.' }),
     title: t.exposeString('title', { description: 'One-line summary, e.g. which lead form was approved.' }),

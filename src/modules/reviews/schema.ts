@@ -56,10 +56,13 @@ const ReviewReasonRef = builder.objectRef<ReviewReason>('ReviewReason').implemen
   }),
 });
 
+const reviewersAndTeam = (item: { accountId: string }) => ({ $any: { reviewer: true, account: { id: item.accountId, roles: allRoles } } });
+
 export const ReviewItemRef = builder.prismaNode('ReviewItem', {
   id: { field: 'id' },
   description: 'One submission of a subject to platform review, and its decision. Platform reviewers and the team of its account may see it.',
-  authScopes: (item) => ({ $any: { reviewer: true, account: { id: item.accountId, roles: allRoles } } }),
+  authScopes: reviewersAndTeam,
+  loadableBy: reviewersAndTeam,
   fields: (t) => ({
     kind: t.expose('kind', { type: ReviewKindEnum, description: 'What kind of content is reviewed.' }),
     state: t.expose('state', { type: ReviewStateEnum, description: 'Pending, decided or withdrawn.' }),
