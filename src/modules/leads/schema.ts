@@ -251,7 +251,7 @@ const LeadAnswerInput = builder.inputType('LeadAnswerInput', {
 });
 const LeadSubmitInput = builder.inputType('LeadSubmitInput', {
   fields: (t) => ({
-    answers: t.field({ type: [LeadAnswerInput], required: true, description: 'One per question the form asks.' }),
+    answers: t.field({ type: [LeadAnswerInput], required: true, description: "One per question the form asks. PHONE: + and the country code, or as dialled in the form's account region (06 12 34 56 78 in FR); stored in E.164." }),
     source: t.field({ type: LeadSourceEnum, required: true }),
     postId: t.globalID({ for: PostRef, description: 'With source SHORT_VIDEO.' }),
     liveSessionId: t.id({ description: 'With source LIVE.' }),
