@@ -17,6 +17,7 @@ import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
+import { useSizeLimits } from './platform/size-limits.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
@@ -80,8 +81,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     landingPage: false,
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
-    fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
-    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
+    fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
+    plugins: [useSizeLimits(config.sizeLimits), armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);
@@ -101,7 +102,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     void yoga(req, res);
   });
 
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // a WebSocket message is capped like a request body (ws closes the socket with 1009 past it)
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.sizeLimits.maxBodyBytes });
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
     {
@@ -113,7 +115,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         try {
           document = enveloped.parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          // the HTTP status an error carries for yoga means nothing on a socket
+          return [error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { ...error.extensions, http: undefined } }) : new GraphQLError(String(error))];
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length > 0) return errors;
