@@ -2,7 +2,6 @@
 // and path, plus the media route. Used by main, by tests and by benchmarks alike.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createFetch } from '@whatwg-node/fetch';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -16,6 +15,7 @@ import { createContext, type AppServices, type Context } from './platform/contex
 import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
+import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
@@ -43,13 +43,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-const armor = EnvelopArmorPlugin({
-  maxDepth: { n: 12 },
-  maxAliases: { n: 20 },
-  maxDirectives: { n: 20 },
-  maxTokens: { n: 5000 },
-  costLimit: { maxCost: 20000 },
-});
+/** The HTTP status an error carries for yoga means nothing on a socket. */
+function withoutHttpStatus(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+}
 
 function bearerFromConnectionParams(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization ?? (params?.token ? `Bearer ${String(params.token)}` : undefined);
@@ -82,7 +81,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
-    plugins: [useSizeLimits(config.sizeLimits), armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
+    // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
+    plugins: [useSizeLimits(config.sizeLimits), usePageSizeLimit(), useQueryLimits(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);
@@ -115,11 +115,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         try {
           document = enveloped.parse(params.query);
         } catch (error) {
-          // the HTTP status an error carries for yoga means nothing on a socket
-          return [error instanceof GraphQLError ? new GraphQLError(error.message, { extensions: { ...error.extensions, http: undefined } }) : new GraphQLError(String(error))];
+          return [error instanceof GraphQLError ? withoutHttpStatus(error) : new GraphQLError(String(error))];
         }
         const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(withoutHttpStatus);
         let contextValue;
         try {
           contextValue = await enveloped.contextFactory();
