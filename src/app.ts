@@ -2,7 +2,6 @@
 // and path, plus the media route. Used by main, by tests and by benchmarks alike.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createFetch } from '@whatwg-node/fetch';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
@@ -18,7 +17,9 @@ import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { corsPolicy, offlineGraphiQLRenderer, useDisableIntrospection } from './platform/exposure.ts';
 import { listenStartupError } from './platform/startup-errors.ts';
+import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
+import { useSizeLimits } from './platform/size-limits.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
@@ -44,13 +45,12 @@ export interface App {
   close(): Promise<void>;
 }
 
-const armor = EnvelopArmorPlugin({
-  maxDepth: { n: 12 },
-  maxAliases: { n: 20 },
-  maxDirectives: { n: 20 },
-  maxTokens: { n: 5000 },
-  costLimit: { maxCost: 20000 },
-});
+/** The HTTP status an error carries for yoga means nothing on a socket. */
+function withoutHttpStatus(error: GraphQLError): GraphQLError {
+  if (!error.extensions?.http) return error;
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, originalError: error.originalError, extensions });
+}
 
 function bearerFromConnectionParams(params: Record<string, unknown> | undefined): string | undefined {
   const value = params?.authorization ?? params?.Authorization ?? (params?.token ? `Bearer ${String(params.token)}` : undefined);
@@ -84,8 +84,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     landingPage: false,
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
-    fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
-    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults(), ...(config.introspection ? [] : [useDisableIntrospection()])],
+    fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
+    // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
+    plugins: [
+      useSizeLimits(config.sizeLimits),
+      usePageSizeLimit(),
+      useQueryLimits(),
+      useMutationAdmission(config.admission),
+      useSharedSubscriptionResults(),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);
@@ -117,7 +125,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await database.close();
     throw listenStartupError(error, config);
   }
-  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  // a WebSocket message is capped like a request body (ws closes the socket with 1009 past it)
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.sizeLimits.maxBodyBytes });
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
     {
@@ -129,10 +138,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         try {
           document = enveloped.parse(params.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError(String(error))];
+          return [error instanceof GraphQLError ? withoutHttpStatus(error) : new GraphQLError(String(error))];
         }
         const errors = enveloped.validate(enveloped.schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return errors.map(withoutHttpStatus);
         let contextValue;
         try {
           contextValue = await enveloped.contextFactory();

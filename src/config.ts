@@ -50,6 +50,8 @@ const envSchema = z.object({
   CHAT_LINK_BASE: optionalUrl(['https', 'http']),
   LIVE_TICK_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(25 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   MUTATION_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
   MUTATION_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
 });
@@ -73,6 +75,8 @@ export interface Config {
   /** seed the demo organization when the database is empty */
   seedDemo: boolean;
   maxUploadBytes: number;
+  /** a request body that is not an upload (JSON, a WebSocket message) and a GraphQL document */
+  sizeLimits: { maxBodyBytes: number; maxDocumentBytes: number };
   /** chat links are <base>/<handle> */
   chatLinkBase: string;
   /** how often each instance checks for due live reminders and pending stats */
@@ -116,6 +120,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: env.LOG_LEVEL,
     seedDemo: env.SEED_DEMO ?? env.NODE_ENV === 'development',
     maxUploadBytes: env.MAX_UPLOAD_BYTES,
+    sizeLimits: { maxBodyBytes: env.MAX_BODY_BYTES, maxDocumentBytes: env.MAX_DOCUMENT_BYTES },
     liveTickMs: env.LIVE_TICK_MS,
     admission: { concurrency: env.MUTATION_CONCURRENCY, queueMs: env.MUTATION_QUEUE_MS },
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),

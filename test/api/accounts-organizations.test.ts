@@ -136,7 +136,7 @@ describe('reading an organization', () => {
 
   it('refuses a page of more than 100 before running anything', async () => {
     const response = await t.as('olga').raw(`query ($id: ID!) { node(id: $id) { ... on Organization { members(first: 101) { edges { node { id } } } } } }`, { id: acme.organizationId });
-    expect(response.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(response.errors?.[0].extensions?.code).toBe('PAGE_SIZE_EXCEEDED');
     expect(response.data ?? null).toBeNull();
   });
 });

@@ -55,6 +55,8 @@ const fullInput = {
   androidAppUrl: 'https://play.google.com/store/apps/details?id=fr.martin',
   category: 'Bakery',
 };
+/** what the API returns and stores for fullInput: the phone number in E.164 */
+const fullInfo = { ...fullInput, phone: '+33123456789' };
 
 describe('a new business account', () => {
   it('has a page that is off, empty, titled PHOTO_GALLERY, and not public', async () => {
@@ -122,10 +124,10 @@ describe('businessInfoUpdate', () => {
     const account = await freshAccount();
     const result = await updateInfo(account.id, fullInput);
     expect(result.userErrors).toEqual([]);
-    expect(result.page).toMatchObject({ info: fullInput, infoDisplayable: true, enabled: false, visible: false });
+    expect(result.page).toMatchObject({ info: fullInfo, infoDisplayable: true, enabled: false, visible: false });
     const { page } = await pageState(t, account.id);
-    expect(page).toMatchObject({ ...fullInput, establishedOn: new Date('1998-03-21T00:00:00Z') });
-    expect((await editorPage(t.as(owner), account.handle)).info).toEqual(fullInput);
+    expect(page).toMatchObject({ ...fullInfo, establishedOn: new Date('1998-03-21T00:00:00Z') });
+    expect((await editorPage(t.as(owner), account.handle)).info).toEqual(fullInfo);
   });
 
   it('leaves omitted attributes unchanged and clears those sent as null', async () => {
@@ -133,7 +135,7 @@ describe('businessInfoUpdate', () => {
     await updateInfo(account.id, fullInput);
     const result = await updateInfo(account.id, { email: null, phone: null, companyName: 'Martin & Fils' });
     expect(result.userErrors).toEqual([]);
-    const expected = { ...fullInput, email: null, phone: null, companyName: 'Martin & Fils' };
+    const expected = { ...fullInfo, email: null, phone: null, companyName: 'Martin & Fils' };
     expect(result.page?.info).toEqual(expected);
     expect((await pageState(t, account.id)).page).toMatchObject({ email: null, phone: null, companyName: 'Martin & Fils', website: fullInput.website });
 
@@ -155,10 +157,10 @@ describe('businessInfoUpdate', () => {
   it('trims text and validates what it stores', async () => {
     const account = await freshAccount();
     const name = 'N'.repeat(100);
-    const result = await updateInfo(account.id, { companyName: `  ${name}  `, region: ' BE ', website: ' https://example.be ', phone: ' +32 2 123 45 67 ' });
+    const result = await updateInfo(account.id, { companyName: `  ${name}  `, region: ' BE ', website: ' https://example.be ', phone: ' +32 2 555 12 12 ' });
     expect(result.userErrors).toEqual([]);
-    expect(result.page?.info).toMatchObject({ companyName: name, region: 'BE', website: 'https://example.be', phone: '+32 2 123 45 67' });
-    expect((await pageState(t, account.id)).page).toMatchObject({ companyName: name, region: 'BE', website: 'https://example.be' });
+    expect(result.page?.info).toMatchObject({ companyName: name, region: 'BE', website: 'https://example.be', phone: '+3225551212' });
+    expect((await pageState(t, account.id)).page).toMatchObject({ companyName: name, region: 'BE', website: 'https://example.be', phone: '+3225551212' });
   });
 
   it.each([
@@ -204,6 +206,15 @@ describe('businessInfoUpdate', () => {
     ['phone', '+1234567890123456', 'PHONE_INVALID'],
     ['phone', '+33 1 23 45 67 89 ext. 2', 'PHONE_INVALID'],
     ['phone', '33+1234567', 'PHONE_INVALID'],
+    // what people type that is not an international number: national (even on a French
+    // account), local without area code, country code without +, a dialling prefix, no number
+    ['phone', '0612345678', 'PHONE_INVALID'],
+    ['phone', '555-1234', 'PHONE_INVALID'],
+    ['phone', '33123456789', 'PHONE_INVALID'],
+    ['phone', '00 33 1 23 45 67 89', 'PHONE_INVALID'],
+    ['phone', '+0000000000', 'PHONE_INVALID'],
+    ['phone', '(555) 123-4567', 'PHONE_INVALID'],
+    ['phone', '+1 555 123 4567', 'PHONE_INVALID'],
     ['establishedOn', '2025-06-16', 'DATE_IN_FUTURE'],
     ['establishedOn', '2100-01-01', 'DATE_IN_FUTURE'],
   ] as const)('refuses %s = %j with %s and changes nothing', async (key, value, code) => {
@@ -217,9 +228,21 @@ describe('businessInfoUpdate', () => {
   });
 
   it.each([
-    ['phone', '(555) 123-4567'],
-    ['phone', '+44.20.7946.0958'],
-    ['phone', '+861012345678901'],
+    ['+33 1 23 45 67 89', '+33123456789'],
+    ['+33 (0)6 12 34 56 78', '+33612345678'],
+    ['+44.20.7946.0958', '+442079460958'],
+    ['+1 (212) 555-0100', '+12125550100'],
+    ['+86 138 0013 8000', '+8613800138000'],
+    ['＋８１ ３-１２３４-５６７８', '+81312345678'],
+  ])('stores the phone number %j in E.164 (%s), returned as stored', async (value, e164) => {
+    const account = await freshAccount();
+    const result = await updateInfo(account.id, { phone: value });
+    expect(result.userErrors).toEqual([]);
+    expect(result.page?.info.phone).toBe(e164);
+    expect((await pageState(t, account.id)).page?.phone).toBe(e164);
+  });
+
+  it.each([
     ['email', 'first.last+tag@sub.example.co.uk'],
     ['website', 'http://example.com:8080/path?q=1#top'],
     ['iosAppUrl', 'https://itunes.apple.com/us/app/id1'],

@@ -82,6 +82,18 @@ describe('leadFormCreate', () => {
     expect((await readForm(formId))?.introductionWordCount).toBe(200);
   });
 
+  it.each([
+    ['words joined by dashes and an ellipsis', 'fast—friendly—delivery…', 3],
+    ['words joined by commas', 'apple,banana,cherry', 3],
+    ['words joined by dots', 'fast.friendly.delivery', 3],
+    ['a contraction and numbers', "We're open 24/7, from 1,000 units", 7],
+    ['each Chinese character (a dictionary would say 价格 / 咨询)', '价格咨询', 4],
+    ['Japanese kana and kanji, one word per character', 'こんにちは世界', 7],
+  ])('counts %s: %j is %i words', async (_name, introduction, count) => {
+    const formId = await createForm(org.owner, org.account('shop'), { introduction });
+    expect((await readForm(formId))?.introductionWordCount).toBe(count);
+  });
+
   it('lets an admin create a form', async () => {
     const formId = await createForm(org.as('admin'), org.account('shop'), { name: 'By admin' });
     expect((await formRow(t, formId)).name).toBe('By admin');
@@ -92,6 +104,8 @@ describe('leadFormCreate', () => {
     ['a name over 80 characters', { name: 'n'.repeat(81) }, 'TOO_LONG', ['input', 'name']],
     ['an introduction of 201 words', { introduction: words(201) }, 'WORD_LIMIT_EXCEEDED', ['input', 'introduction']],
     ['an introduction of 201 Chinese characters', { introduction: '价'.repeat(201) }, 'WORD_LIMIT_EXCEEDED', ['input', 'introduction']],
+    ['201 words joined by em dashes', { introduction: words(201).replaceAll(' ', '—') }, 'WORD_LIMIT_EXCEEDED', ['input', 'introduction']],
+    ['201 words joined by commas', { introduction: words(201).replaceAll(' ', ',') }, 'WORD_LIMIT_EXCEEDED', ['input', 'introduction']],
     ['no question', { questions: [] }, 'REQUIRED', ['input', 'questions']],
     ['a duplicate question', { questions: ['NAME', 'NAME'] }, 'INVALID', ['input', 'questions']],
     ['both a policy text and a URL', { privacyPolicyText: 'Policy' }, 'INVALID', ['input', 'privacyPolicyUrl']],

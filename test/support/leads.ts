@@ -12,7 +12,7 @@ export const ALL_QUESTIONS: LeadQuestion[] = ['ENQUIRY', 'NAME', 'PHONE', 'EMAIL
 export const validAnswers: Record<LeadQuestion, string> = {
   ENQUIRY: 'I would like a quote for 200 croissants.',
   NAME: 'Jeanne Dupont',
-  PHONE: '+33 1 23 45 67 89',
+  PHONE: '+33123456789', // E.164, as stored
   EMAIL: 'jeanne@example.com',
   COUNTRY_CITY: 'France / Lyon',
 };

@@ -8,6 +8,7 @@ import {
   infoKeys,
   isHttpUrl,
   isPhoneNumber,
+  toE164,
   pageVisible,
   type BusinessInfo,
   type BusinessInfoInput,
@@ -59,26 +60,47 @@ describe('isHttpUrl', () => {
   });
 });
 
-describe('isPhoneNumber', () => {
-  it.each(['+33 1 23 45 67 89', '0123456', '123456789012345', '+1 (555) 123-4567', '+44.20.7946.0958', '555-1234'])('accepts %s', (value) => {
+describe('toE164 (business page: international form only)', () => {
+  it.each([
+    ['+33 1 23 45 67 89', '+33123456789'],
+    ['+33 (0)1 23 45 67 89', '+33123456789'],
+    ['+33 6 12 34 56 78', '+33612345678'],
+    ['+1 (212) 555-0100', '+12125550100'],
+    ['+44.20.7946.0958', '+442079460958'],
+    ['+49 30 1234567', '+49301234567'],
+    ['+852 5123 4567', '+85251234567'],
+  ])('stores %s as %s', (value, expected) => {
+    expect(toE164(value)).toBe(expected);
     expect(isPhoneNumber(value)).toBe(true);
   });
 
   it.each([
-    ['6 digits', '123456'],
-    ['16 digits', '1234567890123456'],
-    ['16 digits with separators', '+1 234 567 890 123 456'],
+    ['a French national number (no region to read it in)', '0612345678'],
+    ['a local number without area code', '555-1234'],
+    ['a country code without +', '33123456789'],
+    ['an international dialling prefix instead of +', '00 33 1 23 45 67 89'],
+    ['a number that cannot exist', '+0000000000'],
+    ['an unallocated US area code', '+1 (555) 123-4567'],
+    ['an unallocated French range', '+33 7 00 00 00 00'],
+    ['16 digits', '+1 234 567 890 123 456'],
     ['letters', '+33 1 23 45 67 8A'],
     ['an extension', '+33 1 23 45 67 89 ext 2'],
     ['a plus in the middle', '33+1234567'],
     ['two pluses', '++33123456789'],
-    ['a slash', '01/23/45/67'],
+    ['text around the number', 'call +33 1 23 45 67 89'],
     ['only separators', '(-) . -'],
     ['empty', ''],
   ])('refuses %s (%s)', (_why, value) => {
+    expect(toE164(value)).toBeNull();
     expect(isPhoneNumber(value)).toBe(false);
   });
+
+  it('reads the national form only when given a region', () => {
+    expect(toE164('06 12 34 56 78', 'FR')).toBe('+33612345678');
+    expect(toE164('06 12 34 56 78', 'XX')).toBeNull();
+  });
 });
+
 
 describe('checkBusinessInfo', () => {
   const valid: Required<BusinessInfoInput> = {

@@ -7,6 +7,11 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({ port: 4000, dataDir: path.resolve('./data'), databaseUrl: undefined, redisUrl: undefined, seedDemo: true });
     expect(config.mediaDir).toBe(path.resolve('./data/media'));
+    expect(config.sizeLimits).toEqual({ maxBodyBytes: 1024 * 1024, maxDocumentBytes: 100 * 1024 });
+  });
+
+  it('takes the size caps in bytes', () => {
+    expect(loadConfig({ MAX_BODY_BYTES: '65536', MAX_DOCUMENT_BYTES: '8192' }).sizeLimits).toEqual({ maxBodyBytes: 65536, maxDocumentBytes: 8192 });
   });
 
   it.each([
@@ -22,6 +27,8 @@ describe('loadConfig', () => {
     [{ INTROSPECTION: 'on' }, 'INTROSPECTION'],
     [{ CORS_ORIGINS: 'app.example.com' }, 'CORS_ORIGINS'],
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, 'CORS_ORIGINS'],
+    [{ MAX_BODY_BYTES: '1MB' }, 'MAX_BODY_BYTES'],
+    [{ MAX_DOCUMENT_BYTES: '10' }, 'MAX_DOCUMENT_BYTES'],
   ])('refuses %o naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`${variable}:`));

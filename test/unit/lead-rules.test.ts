@@ -24,9 +24,12 @@ describe('countWords', () => {
   it.each([
     ['English words separated by spaces', 'Tell us what you need', 5],
     ['contractions and trailing punctuation', "Don't wait, we're open!", 4],
-    ['hyphenated compounds as one word each', 'A state-of-the-art e-mail service', 4],
-    ['a URL as one word', 'Read https://acme.example.com/privacy first', 3],
-    ['numbers with separators', 'Prices from 1,000 to 2.50 euros', 6],
+    ['words joined by hyphens count separately', 'A state-of-the-art e-mail service', 8],
+    ['words joined by dashes and an ellipsis', 'fast—friendly—delivery…', 3],
+    ['words joined by commas', 'apple,banana,cherry', 3],
+    ['words joined by dots, colons or underscores', 'fast.friendly.delivery a:b:c snake_case_words', 9],
+    ['a URL by its parts', 'Read https://acme.example.com/privacy first', 7],
+    ['numbers with separators as one word', 'Prices from 1,000 to 2.50 euros, version v2.0.1', 8],
     ['any whitespace, line breaks and tabs included', 'one\ntwo\tthree   four', 4],
     ['accented Latin letters', 'Café crème naïve', 3],
     ['Chinese: each character is a word', '价格咨询', 4],
@@ -53,6 +56,8 @@ describe('countWords', () => {
     expect(countWords(words(201))).toBe(201);
     expect(countWords('价'.repeat(200))).toBe(200);
     expect(countWords(`${words(199)} 价格`)).toBe(201);
+    expect(countWords(words(201, 'word').replaceAll(' ', '—'))).toBe(201);
+    expect(countWords(words(201, 'word').replaceAll(' ', ','))).toBe(201);
   });
 });
 
@@ -174,7 +179,7 @@ describe('checkAnswers', () => {
     expect(result.answers).toEqual([
       { question: 'ENQUIRY', answer: '价格咨询' },
       { question: 'NAME', answer: 'Ana' },
-      { question: 'PHONE', answer: '+33 1 23 45 67 89' },
+      { question: 'PHONE', answer: '+33123456789' },
       { question: 'EMAIL', answer: 'ana@example.com' },
       { question: 'COUNTRY_CITY', answer: 'France / Lyon' },
     ]);
@@ -209,12 +214,42 @@ describe('checkAnswers', () => {
     expect(run(['EMAIL'], [{ question: 'EMAIL', answer: email }]).errors).toEqual([['EMAIL_INVALID', field('EMAIL')]]);
   });
 
-  it.each(['+33 1 23 45 67 89', '(555) 123-4567', '0612345678'])('accepts the phone number %s', (phone) => {
-    expect(run(['PHONE'], [{ question: 'PHONE', answer: phone }]).errors).toEqual([]);
+  const phone = (answer: string, region?: string) => {
+    const errors: UserError[] = [];
+    const [stored] = checkAnswers(['PHONE'], [{ question: 'PHONE', answer }], errors, region);
+    return errors.length ? codes(errors) : stored!.answer;
+  };
+
+  it.each([
+    ['international form', '+33 1 23 45 67 89', undefined, '+33123456789'],
+    ['international form with a (0)', '+33 (0)1 23 45 67 89', 'US', '+33123456789'],
+    ['a foreign number on any form', '+1 (212) 555-0100', 'FR', '+12125550100'],
+    ['a French national mobile on a French form', '0612345678', 'FR', '+33612345678'],
+    ['a French national number with separators', '01.23.45.67.89', 'FR', '+33123456789'],
+    ['a US national number on a US form', '(212) 555-0100', 'US', '+12125550100'],
+    ['the region’s international prefix (dialled from France)', '00 33 1 23 45 67 89', 'FR', '+33123456789'],
+    ['the region’s country code without its +', '33123456789', 'FR', '+33123456789'],
+    ['full-width digits', '＋３３ １ ２３ ４５ ６７ ８９', undefined, '+33123456789'],
+  ])('stores %s in E.164: %s (%s) → %s', (_why, answer, region, expected) => {
+    expect(phone(answer, region)).toBe(expected);
   });
 
-  it.each(['12345', 'call me', '+33 1 23 45 67 89 00 11 22', '06-12-AB-56'])('refuses the phone number %s', (phone) => {
-    expect(run(['PHONE'], [{ question: 'PHONE', answer: phone }]).errors).toEqual([['PHONE_INVALID', field('PHONE')]]);
+  it.each([
+    ['a national number with no region to read it in', '0612345678', undefined],
+    ['a French national number on a US form', '0612345678', 'US'],
+    ['a local number without its area code', '555-1234', 'US'],
+    ['the country code without + on another region’s form', '33123456789', 'US'],
+    ['another region’s international prefix', '00 33 1 23 45 67 89', 'US'],
+    ['a number that cannot exist', '+0000000000', 'FR'],
+    ['an unallocated range', '+33 7 00 00 00 00', 'FR'],
+    ['too few digits', '12345', 'FR'],
+    ['words', 'call me', 'FR'],
+    ['a number inside text', 'call +33 1 23 45 67 89', 'FR'],
+    ['too many digits', '+33 1 23 45 67 89 00 11 22', 'FR'],
+    ['letters', '06-12-AB-56', 'FR'],
+    ['an extension', '+33 1 23 45 67 89 ext. 2', 'FR'],
+  ])('refuses %s: %s (%s)', (_why, answer, region) => {
+    expect(phone(answer, region)).toEqual([['PHONE_INVALID', field('PHONE')]]);
   });
 
   it(`accepts ${ANSWER_MAX} characters and refuses one more`, () => {

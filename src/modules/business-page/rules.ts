@@ -1,4 +1,7 @@
 // Business-info validation and the page's visibility rules (PRODUCT §2).
+// "max" metadata: validates against allocated number ranges (min checks lengths only); ~0.4 MB
+// more heap than "min", server-side only (the build keeps packages external)
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { userError, type UserError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
 
@@ -49,11 +52,25 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
-/** International form: an optional leading +, 7 to 15 digits, common separators. */
+/**
+ * The E.164 form (`+33123456789`) of a phone number, or null when it is not a number that can
+ * exist. Without `region` only the international form is read (`+`, the country code, the
+ * number; spaces, dots, dashes, slashes, brackets and a `(0)` allowed). With `region` (ISO
+ * code) the number may also be typed as dialled inside that region: national form
+ * (`06 12 34 56 78` in FR), the region's international prefix (`00 33 …`), or the country
+ * code without its `+`. Numbers are checked against the full numbering plan ("max" metadata:
+ * allocated ranges, not only lengths); extensions are refused, E.164 cannot store them.
+ */
+export function toE164(value: string, region?: string | null): string | null {
+  const defaultCountry = region && isSupportedCountry(region) ? region : undefined;
+  // NFKC: full-width digits, + and spaces typed on CJK keyboards read as their ASCII forms
+  const phone = parsePhoneNumberFromString(value.normalize('NFKC'), { defaultCountry, extract: false });
+  return phone && phone.isValid() && !phone.ext ? phone.number : null;
+}
+
+/** A phone number in international form (see toE164). */
 export function isPhoneNumber(value: string): boolean {
-  if (!/^\+?[0-9 ().-]+$/.test(value)) return false;
-  const digits = value.replace(/\D/g, '');
-  return digits.length >= 7 && digits.length <= 15;
+  return toE164(value) !== null;
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { MediaStore } from '../../platform/media.ts';
-import { checkBusinessInfo, galleryDisplayable, GALLERY_MAX_PHOTOS, infoKeys, PHOTO_MAX_BYTES, PHOTO_TYPES, type BusinessInfoInput } from './rules.ts';
+import { checkBusinessInfo, galleryDisplayable, GALLERY_MAX_PHOTOS, infoKeys, PHOTO_MAX_BYTES, PHOTO_TYPES, toE164, type BusinessInfoInput } from './rules.ts';
 
 export async function setPageEnabled(db: Db, accountId: string, enabled: boolean) {
   return db.businessPage.upsert({ where: { accountId }, create: { accountId, enabled }, update: { enabled } });
@@ -16,7 +16,10 @@ export async function updateBusinessInfo(db: Db, clock: Clock, accountId: string
   for (const key of infoKeys) {
     const value = input[key];
     if (value === undefined) continue;
-    data[key] = value === null ? null : key === 'establishedOn' ? new Date(`${value}T00:00:00Z`) : value.trim();
+    if (value === null) data[key] = null;
+    else if (key === 'establishedOn') data[key] = new Date(`${value}T00:00:00Z`);
+    else if (key === 'phone') data[key] = toE164(value.trim()); // checked above: never null here
+    else data[key] = value.trim();
   }
   return db.businessPage.upsert({ where: { accountId }, create: { accountId, ...data }, update: data });
 }

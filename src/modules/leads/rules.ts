@@ -1,7 +1,7 @@
 // Lead-form and lead validation rules (PRODUCT §3).
 import type { LeadQuestion } from '../../generated/prisma/enums.ts';
 import { userError, type UserError } from '../../platform/errors.ts';
-import { isPhoneNumber } from '../business-page/rules.ts';
+import { toE164 } from '../business-page/rules.ts';
 
 export const INTRODUCTION_MAX_WORDS = 200;
 export const FORM_NAME_MAX = 80;
@@ -16,40 +16,35 @@ export const questionLabels: Record<LeadQuestion, string> = {
   COUNTRY_CITY: 'Country / city',
 };
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'word' });
-// scripts written without spaces: a reader counts each character as a word
-const unspacedScript = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const segmenter = new Intl.Segmenter('und', { granularity: 'word' });
+// scripts written without spaces: a reader (and a word processor) counts each character as a word
+const unspacedScript = /[\p{scx=Han}\p{scx=Hiragana}\p{scx=Katakana}]/u;
+// inside a segment the word breaker keeps whole, a `.` `:` `_` (or other punctuation) between
+// letters still separates words ("fast.friendly.delivery"); between digits it does not ("2.50")
+const joiner = /(?<!\p{N})[^\p{L}\p{M}\p{N}'’]|[^\p{L}\p{M}\p{N}'’](?!\p{N})/u;
 
 /**
- * Counts words the way a person (or a word processor) does: each Chinese/Japanese character
- * counts as one word; in spaced scripts a word is a run of letters/digits, and words joined by
- * punctuation without a space ("state-of-the-art", "e-mail", a URL) count once, while words a
- * dictionary finds side by side (Thai) count separately. Emoji and punctuation are not words.
+ * Counts words with the Unicode word breaker (Intl.Segmenter, word-like segments), so words
+ * joined by punctuation count separately ("fast—friendly—delivery", "apple,banana,cherry":
+ * 3 each) while contractions and numbers stay one ("don't", "1,000"). Each Chinese/Japanese
+ * character counts as one word, as word processors count them (the breaker would group them
+ * into dictionary words, which vary with the ICU version). Emoji and punctuation are not words.
  */
 export function countWords(text: string): number {
   let count = 0;
-  for (const token of text.normalize('NFKC').split(/\s+/u)) {
-    let afterWord = false; // the last segment ended with spaced-script word material
-    let joined = false; // …followed only by punctuation: the next word continues it
-    for (const { segment, isWordLike } of segmenter.segment(token)) {
-      if (!isWordLike) {
-        if (afterWord) joined = true;
-        afterWord = false;
-        continue;
-      }
-      let inRun = false;
-      for (const ch of segment) {
+  for (const { segment, isWordLike } of segmenter.segment(text.normalize('NFKC'))) {
+    if (!isWordLike) continue;
+    for (const part of segment.split(joiner)) {
+      let inRun = false; // inside a run of spaced-script letters, which is one word
+      for (const ch of part) {
         if (unspacedScript.test(ch)) {
           count += 1;
-          inRun = joined = false;
+          inRun = false;
         } else if (!inRun) {
-          if (!joined) count += 1;
+          count += 1;
           inRun = true;
-          joined = false;
         }
       }
-      afterWord = inRun;
-      joined = false;
     }
   }
   return count;
@@ -124,8 +119,12 @@ export interface Answer {
   answer: string;
 }
 
-/** Every asked question answered, valid, nothing extra; returns the answers in the form's order. */
-export function checkAnswers(asked: LeadQuestion[], given: Answer[], errors: UserError[]): Answer[] {
+/**
+ * Every asked question answered, valid, nothing extra; returns the answers in the form's order.
+ * Phone numbers are stored in E.164; they may be typed as dialled inside `region` (the form's
+ * account region, where its viewers are): `06 12 34 56 78` on a French account's form.
+ */
+export function checkAnswers(asked: LeadQuestion[], given: Answer[], errors: UserError[], region?: string | null): Answer[] {
   const byQuestion = new Map<LeadQuestion, string>();
   given.forEach((entry, index) => {
     if (!asked.includes(entry.question)) errors.push(userError('INVALID', ['input', 'answers', String(index)], `The form does not ask ${entry.question}.`));
@@ -138,9 +137,18 @@ export function checkAnswers(asked: LeadQuestion[], given: Answer[], errors: Use
     if (!answer) errors.push(userError('REQUIRED', field, `${questionLabels[question]} is required.`));
     else if ([...answer].length > ANSWER_MAX) errors.push(userError('TOO_LONG', field, `At most ${ANSWER_MAX} characters.`));
     else if (question === 'EMAIL' && !emailPattern.test(answer)) errors.push(userError('EMAIL_INVALID', field));
-    else if (question === 'PHONE' && !isPhoneNumber(answer)) errors.push(userError('PHONE_INVALID', field));
+    else if (question === 'PHONE') {
+      const e164 = toE164(answer, region);
+      if (e164) byQuestion.set(question, e164);
+      else errors.push(userError('PHONE_INVALID', field, phoneHint(region)));
+    }
   }
   return asked.map((question) => ({ question, answer: byQuestion.get(question) ?? '' }));
+}
+
+function phoneHint(region: string | null | undefined): string {
+  const local = region ? ` or as dialled in ${region}` : '';
+  return `Not a phone number: type it with + and the country code (e.g. +33 1 23 45 67 89)${local}.`;
 }
 
 /** Spreadsheet formula injection: a cell starting with = + - @ (or tab/CR) is prefixed with '. */

@@ -329,7 +329,7 @@ const LeadAnswerInput = builder.inputType('LeadAnswerInput', {
 const LeadSubmitInput = builder.inputType('LeadSubmitInput', {
   description: 'A viewer’s submission of a lead form.',
   fields: (t) => ({
-    answers: t.field({ type: [LeadAnswerInput], required: true, description: 'One per question the form asks, no more.' }),
+    answers: t.field({ type: [LeadAnswerInput], required: true, description: "One per question the form asks, no more. PHONE: + and the country code, or as dialled in the form's account region (06 12 34 56 78 in FR); stored in E.164." }),
     source: t.field({ type: LeadSourceEnum, required: true, description: 'Where the form was opened; names the id field that goes with it.' }),
     postId: t.globalID({ for: PostRef, description: 'With source SHORT_VIDEO (required then, refused otherwise): the video carrying this form.' }),
     liveSessionId: t.id({ description: 'With source LIVE (required then, refused otherwise): the live session.' }),

@@ -72,10 +72,10 @@ export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; r
       return previous;
     }
   }
-  const form = await db.leadForm.findUnique({ where: { id: input.formId } });
+  const form = await db.leadForm.findUnique({ where: { id: input.formId }, include: { account: { select: { region: true } } } });
   if (!form) refuse('NOT_FOUND', ['formId'], 'No lead form has this id.');
   if (form.status !== 'APPROVED' || !form.getLeadsEnabled) refuse('LEAD_FORM_NOT_LIVE', ['formId']);
-  const answers = checkAnswers(form.questions, input.answers, errors);
+  const answers = checkAnswers(form.questions, input.answers, errors, form.account.region);
   for (const [source, key] of Object.entries(sourceReference)) {
     const reference = input[key];
     if (input.source === source && !reference) errors.push(userError('REQUIRED', ['input', key], `A ${source} lead names its ${key}.`));
