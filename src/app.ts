@@ -6,7 +6,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createFetch } from '@whatwg-node/fetch';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, maskError } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
@@ -14,6 +14,7 @@ import { createAuth, type Viewer } from './platform/auth.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createContext, type AppServices, type Context } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db.ts';
+import { isTransientDatabaseError, transientRefusal } from './platform/errors.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
@@ -55,9 +56,15 @@ function bearerFromConnectionParams(params: Record<string, unknown> | undefined)
   return typeof value === 'string' ? value : undefined;
 }
 
+/** `refusal` at the place in the document where `error` happened. */
+function withLocation(refusal: GraphQLError, error: unknown): GraphQLError {
+  if (!(error instanceof GraphQLError)) return refusal;
+  return new GraphQLError(refusal.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: refusal.extensions });
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
   const pubsub = await openPubSub(config.redisUrl);
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;
@@ -79,7 +86,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     graphiql: { title: 'livesuite', subscriptionsProtocol: 'WS' },
     landingPage: false,
     logging: logger,
-    maskedErrors: { isDev: config.env === 'development' },
+    maskedErrors: {
+      isDev: config.env === 'development',
+      // the database being unreachable is the one retryable SERVICE_UNAVAILABLE, not a masked internal error
+      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : maskError(error, message, isDev)),
+    },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
     plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
     context: async (initial) => {
@@ -122,6 +133,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           contextValue = await enveloped.contextFactory();
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
+          const refusal = transientRefusal(error);
+          if (refusal) return [refusal];
           throw error;
         }
         return {

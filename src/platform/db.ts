@@ -7,6 +7,8 @@ import pg from 'pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { PrismaClient } from '../generated/prisma/client.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
+import { outageLog } from './outage.ts';
+import type { Logger } from 'pino';
 
 export type Db = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
@@ -22,6 +24,8 @@ export interface DbTarget {
   pgliteDataDir?: string;
   /** PostgreSQL connections per instance */
   poolSize?: number;
+  /** where the loss and return of PostgreSQL connections are logged */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
 export interface Database {
@@ -36,6 +40,7 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
   if (target.databaseUrl) {
     // one pool we own, shared by the client and the migration engine, ended on close
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
+    survivePostgresOutages(pool, target.logger);
     return { factory: new PrismaPg(pool), close: () => pool.end() };
   }
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
@@ -46,6 +51,22 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
   const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
   await pglite.waitReady;
   return { factory: new PrismaPGlite(pglite), pglite, close: () => pglite.close() };
+}
+
+/**
+ * A restart or failover of PostgreSQL ends every connection (57P01): pg reports it as an
+ * 'error' event on idle clients (re-emitted by the pool) and on clients in use, and an
+ * 'error' event nobody listens to ends the process. The pool drops the broken clients and
+ * opens new ones on demand, so listening is all recovery needs; requests that hit the outage
+ * are answered SERVICE_UNAVAILABLE (errors.ts).
+ */
+function survivePostgresOutages(pool: pg.Pool, logger: DbTarget['logger']): void {
+  const outage = outageLog(logger, 'PostgreSQL');
+  pool.on('error', (error) => outage.down(error));
+  pool.on('connect', (client) => {
+    outage.up();
+    client.on('error', (error) => outage.down(error));
+  });
 }
 
 /** Opens the database, applies pending migrations, and returns a connected client. */

@@ -223,6 +223,10 @@ const InboundMessageInput = builder.inputType('InboundMessageInput', {
     file: t.field({ type: 'File' }),
     stickerId: t.string(),
     postId: t.globalID({ for: PostRef }),
+    idempotencyKey: t.string({
+      description:
+        'Your key for this send (1–128 characters, unique per sender): a retry with the same key stores nothing new and returns the message stored the first time; the same key with another conversation or content is refused with IDEMPOTENCY_KEY_REUSED.',
+    }),
   }),
 });
 const OutboundMessageInput = builder.inputType('OutboundMessageInput', {
@@ -232,6 +236,10 @@ const OutboundMessageInput = builder.inputType('OutboundMessageInput', {
     text: t.string(),
     file: t.field({ type: 'File' }),
     postId: t.globalID({ for: PostRef }),
+    idempotencyKey: t.string({
+      description:
+        'Your key for this send (1–128 characters, unique per sender): a retry with the same key stores nothing new and returns the message stored the first time; the same key with another conversation or content is refused with IDEMPOTENCY_KEY_REUSED.',
+    }),
   }),
 });
 const SendContextInput = builder.inputType('MessageSendContext', {
@@ -342,7 +350,9 @@ builder.mutationFields((t) => ({
         const liveSessionId = decodeLiveSession(context?.liveSessionId);
         const origin = liveSessionId ? 'LIVE' : context?.viaChatLink ? 'CHAT_LINK' : undefined;
         const content = await toContent(input, 'INBOUND');
-        const result = await refusalsOnHandle(() => messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }));
+        const result = await refusalsOnHandle(() =>
+          messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }, { idempotencyKey: input.idempotencyKey }),
+        );
         return { conversationId: result.conversationId, messageId: result.message.id };
       }),
   }),
@@ -353,7 +363,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: ConversationRef }), input: t.arg({ type: OutboundMessageInput, required: true }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
-        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'));
+        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'), 'APP', { idempotencyKey: input.idempotencyKey });
         return { conversationId: id.id, messageId: message.id };
       }),
   }),
