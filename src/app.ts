@@ -65,7 +65,7 @@ function withLocation(refusal: GraphQLError, error: unknown): GraphQLError {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
-  const pubsub = await openPubSub(config.redisUrl);
+  const pubsub = await openPubSub(config.redisUrl, logger);
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;
   const auth = await createAuth(config, database.prisma);
