@@ -99,7 +99,7 @@ describe.skipIf(!onPostgres || !onRedis)('when Redis goes away', () => {
 
     proxy.restore();
     // a new stream on B delivers again once Redis is back
-    const after = await liveOnB(owner(b), INBOX_EVENTS, { accountId: team.shop }, 'inboxEvents', dmFromA);
+    const after = await liveOnB<{ message: { text: string } }>(owner(b), INBOX_EVENTS, { accountId: team.shop }, 'inboxEvents', dmFromA);
     await dmFromA();
     expect((await after.value()).message).toEqual({ text: `Poke ${n}` });
 
