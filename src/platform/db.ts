@@ -39,7 +39,9 @@ export interface Database {
 export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
   if (target.databaseUrl) {
     // one pool we own, shared by the client and the migration engine, ended on close
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
+    // a server that does not answer (network partition) fails a connection attempt after 5 s
+    // (then SERVICE_UNAVAILABLE) instead of holding the request until the OS gives up on TCP
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10, connectionTimeoutMillis: 5000, keepAlive: true });
     survivePostgresOutages(pool, target.logger);
     return { factory: new PrismaPg(pool), close: () => pool.end() };
   }
