@@ -55,7 +55,7 @@ describe('fan-out interruption', () => {
     const fresh = fanout.subscribe('inbox', 'a');
     publish('inbox:a', 'three');
     expect(await fresh.next()).toEqual({ value: 'three', done: false });
-    await Promise.all([fresh.return(), replayable.return(), lateReplayable.return()]);
+    await Promise.all([fresh, replayable, lateReplayable].map((s) => s.return!()));
     await tick();
     expect(open.size).toBe(0);
   });
