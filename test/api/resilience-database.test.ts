@@ -1,12 +1,14 @@
-// PostgreSQL dropping the app's connections under load (what a restart does): the process
+// PostgreSQL dropping the app's connections under load (what a restart does), and refusing
+// them for a while (an instance reaching it through a proxy the test takes away): the process
 // survives, every request is either answered normally or refused with the one retryable
 // SERVICE_UNAVAILABLE error (HTTP 503, never an authorization error or an internal one), a
 // client retrying with the same idempotency key ends with exactly one lead and one message
 // per key, and requests succeed again afterwards without a restart.
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startApp, type TestApp } from '../support/app.ts';
 import type { Api, GraphQLResponse } from '../support/client.ts';
-import { terminateBackends } from '../support/faults.ts';
+import { cuttableProxy, terminateBackends } from '../support/faults.ts';
 import { answers, approvedLeadForm, LEAD_SUBMIT } from '../support/leads.ts';
 import { dmTeam, MESSAGE_SEND, REPLY, startConversation, type DmTeam } from '../support/messaging.ts';
 
@@ -115,4 +117,35 @@ describe.skipIf(!onPostgres)('when PostgreSQL drops the connections', () => {
     const sent = await t.as('dbf.idle1').raw(MESSAGE_SEND, { handle: team.shopHandle, input: { kind: 'TEXT', text: 'After an idle drop' } });
     expect(sent.data.businessMessageSend.userErrors).toEqual([]);
   });
+
+  it('answers SERVICE_UNAVAILABLE for as long as PostgreSQL refuses connections, then recovers by itself', async () => {
+    const proxy = await cuttableProxy(t.app.services.config.databaseUrl!);
+    const logs: { level: number; msg: string }[] = [];
+    const peer = await t.startPeer({ env: { DATABASE_URL: proxy.url }, logger: pino({ level: 'info' }, { write: (line: string) => void logs.push(JSON.parse(line)) }) });
+    try {
+      const send = () => peer.as('dbf.away').raw(MESSAGE_SEND, { handle: team.shopHandle, input: { kind: 'TEXT', text: 'Sent during the outage', idempotencyKey: 'away-1' } });
+      expect((await peer.as(team.handle('owner')).raw(INBOX_READ, { accountId: team.shop })).errors).toBeUndefined();
+      await proxy.cut();
+      const during: Outcome[] = [];
+      for (const deadline = Date.now() + 3000; Date.now() < deadline; await sleep(250)) {
+        // a first-time user (created by the request's authentication), a team read (its
+        // access check), and a write
+        during.push({ op: 'newcomer', response: await peer.as(`dbf.new${during.length}`).raw(MY_CONVERSATIONS) });
+        during.push({ op: 'inbox', response: await peer.as(team.handle('owner')).raw(INBOX_READ, { accountId: team.shop }) });
+        during.push({ op: 'send', response: await send() });
+      }
+      for (const outcome of during) expectRetryable(outcome);
+      await proxy.restore();
+      const sent = await withRetries('businessMessageSend', send, []);
+      expect(sent.data.businessMessageSend.userErrors).toEqual([]);
+      expect(await t.db.message.count({ where: { idempotencyKey: 'away-1' } })).toBe(1);
+      expect((await peer.as(team.handle('owner')).raw(INBOX_READ, { accountId: team.shop })).errors).toBeUndefined();
+      expect(logs.filter((l) => /PostgreSQL/.test(l.msg)).map((l) => [l.level, l.msg])).toEqual([
+        [40, 'PostgreSQL connection lost; retrying until it is back'],
+        [30, 'PostgreSQL connection restored'],
+      ]);
+    } finally {
+      await proxy.close();
+    }
+  }, 60_000);
 });

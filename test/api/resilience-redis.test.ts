@@ -80,7 +80,7 @@ describe.skipIf(!onPostgres || !onRedis)('when Redis goes away', () => {
     await sleep(300);
     expect(logs.filter((l) => l.level >= 40)).toEqual([]);
 
-    proxy.cut();
+    await proxy.cut();
     // each stream that would now miss events says so
     await expectInterrupted(inbox.stream);
     await expectInterrupted(conversation.stream);
@@ -97,7 +97,7 @@ describe.skipIf(!onPostgres || !onRedis)('when Redis goes away', () => {
     expect(events.filter((event) => event.type === 'VIEWER_MESSAGE').map((event) => event.viewerMessage!.text)).toEqual(['During 1', 'During 2', 'During 3']);
     await sleep(1500);
 
-    proxy.restore();
+    await proxy.restore();
     // a new stream on B delivers again once Redis is back
     const after = await liveOnB<{ message: { text: string } }>(owner(b), INBOX_EVENTS, { accountId: team.shop }, 'inboxEvents', dmFromA);
     await dmFromA();

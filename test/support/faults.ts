@@ -21,27 +21,23 @@ export async function terminateBackends(t: TestApp): Promise<number> {
   }
 }
 
-/** A TCP proxy to `target` (host:port) that can refuse and cut every connection, then accept again. */
+/** A TCP proxy to a service that the test can take away (connections refused, open ones cut) and bring back. */
 export interface CuttableProxy {
-  /** redis://127.0.0.1:<port> */
+  /** the service's URL with the proxy's host and port */
   url: string;
-  /** destroys every open connection and refuses new ones */
-  cut(): void;
-  /** accepts (and forwards) connections again */
-  restore(): void;
+  /** destroys every open connection and stops listening: new connections are refused */
+  cut(): Promise<void>;
+  /** listens (and forwards) again, on the same port */
+  restore(): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function cuttableProxy(targetUrl: string): Promise<CuttableProxy> {
   const target = new URL(targetUrl);
+  const targetPort = Number(target.port || (target.protocol.startsWith('postgres') ? 5432 : 6379));
   const sockets = new Set<net.Socket>();
-  let open = true;
   const server = net.createServer((client) => {
-    if (!open) {
-      client.destroy();
-      return;
-    }
-    const upstream = net.connect(Number(target.port || 6379), target.hostname);
+    const upstream = net.connect(targetPort, target.hostname);
     for (const socket of [client, upstream]) {
       sockets.add(socket);
       socket.on('error', () => {});
@@ -54,20 +50,23 @@ export async function cuttableProxy(targetUrl: string): Promise<CuttableProxy> {
     client.pipe(upstream);
     upstream.pipe(client);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const listen = (port: number) => new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  const stop = () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    return closed;
+  };
+  await listen(0);
   const port = (server.address() as net.AddressInfo).port;
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String(port);
   return {
-    url: `${target.protocol}//127.0.0.1:${port}${target.pathname}`,
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-    },
-    restore() {
-      open = true;
-    },
-    async close() {
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+    url: url.toString(),
+    cut: stop,
+    restore: () => listen(port),
+    close: async () => {
+      if (server.listening) await stop();
     },
   };
 }
