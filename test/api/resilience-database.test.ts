@@ -135,6 +135,9 @@ describe.skipIf(!onPostgres)('when PostgreSQL drops the connections', () => {
         during.push({ op: 'send', response: await send() });
       }
       for (const outcome of during) expectRetryable(outcome);
+      // HTTP clients and proxies read the advice from the header too
+      const response = await fetch(peer.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await peer.token('dbf.away')}` }, body: JSON.stringify({ query: MY_CONVERSATIONS }) });
+      expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1']);
       await proxy.restore();
       const sent = await withRetries('businessMessageSend', send, []);
       expect(sent.data.businessMessageSend.userErrors).toEqual([]);
