@@ -103,7 +103,8 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
   const { pubsub, local } = wrap(createPubSub({ eventTarget }), async () => {
     closing = true;
-    await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+    // QUIT waits for a reply: while Redis is away it would wait for its return
+    await Promise.allSettled([publishClient, subscribeClient].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
   });
 
   // events published while this connection is down never reach this instance

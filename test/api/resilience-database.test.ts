@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onPostgres, startApp, type TestApp } from '../support/app.ts';
 import type { Api, GraphQLResponse } from '../support/client.ts';
 import { cuttableProxy, terminateBackends } from '../support/faults.ts';
-import { answers, approvedLeadForm, LEAD_SUBMIT } from '../support/leads.ts';
+import { answers, approvedLeadForm, LEAD_SUBMIT, LEADS_EXPORT } from '../support/leads.ts';
 import { dmTeam, MESSAGE_SEND, REPLY, startConversation, type DmTeam } from '../support/messaging.ts';
 
 const INBOX_READ = /* GraphQL */ `query ($accountId: ID!) { inbox(accountId: $accountId, first: 5) { edges { node { id lastMessage { id text } } } } }`;
@@ -125,6 +125,7 @@ describe.skipIf(!onPostgres)('when PostgreSQL drops the connections', () => {
     try {
       const send = () => peer.as('dbf.away').raw(MESSAGE_SEND, { handle: team.shopHandle, input: { kind: 'TEXT', text: 'Sent during the outage', idempotencyKey: 'away-1' } });
       expect((await peer.as(team.handle('owner')).raw(INBOX_READ, { accountId: team.shop })).errors).toBeUndefined();
+      const { url: exportUrl } = (await peer.as(team.handle('owner')).request(LEADS_EXPORT, { accountId: team.shop })).leadsExport;
       await proxy.cut();
       const during: Outcome[] = [];
       for (const deadline = Date.now() + 3000; Date.now() < deadline; await sleep(250)) {
@@ -138,6 +139,9 @@ describe.skipIf(!onPostgres)('when PostgreSQL drops the connections', () => {
       // HTTP clients and proxies read the advice from the header too
       const response = await fetch(peer.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${await peer.token('dbf.away')}` }, body: JSON.stringify({ query: MY_CONVERSATIONS }) });
       expect([response.status, response.headers.get('retry-after')]).toEqual([503, '1']);
+      // and so do the plain HTTP routes (the CSV download)
+      const download = await fetch(exportUrl);
+      expect([download.status, download.headers.get('retry-after')]).toEqual([503, '1']);
       await proxy.restore();
       const sent = await withRetries('businessMessageSend', send, []);
       expect(sent.data.businessMessageSend.userErrors).toEqual([]);

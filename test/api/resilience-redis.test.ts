@@ -111,4 +111,12 @@ describe.skipIf(!onPostgres || !onRedis)('when Redis goes away', () => {
     ]);
     expect(consoleErrors.filter((line) => line.includes('Unhandled error event'))).toEqual([]);
   }, 90_000);
+
+  it('shuts an instance down at once while Redis is away', async () => {
+    const away = await cuttableProxy(process.env.REDIS_URL!);
+    const peer = await a.startPeer({ env: { REDIS_URL: away.url } });
+    await away.cut();
+    await peer.close();
+    await away.close();
+  });
 });
