@@ -14,7 +14,7 @@ import { createAuth, type Viewer } from './platform/auth.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createContext, type AppServices, type Context } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db.ts';
-import { isTransientDatabaseError, RETRY_AFTER_MS, transientRefusal } from './platform/errors.ts';
+import { isTransientDatabaseError, retryAfterHeader, transientRefusal } from './platform/errors.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
@@ -108,7 +108,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // the database being away is a retryable 503, as it is for GraphQL requests
       const transient = isTransientDatabaseError(error);
       if (!transient) logger.error(error);
-      if (!res.headersSent) res.writeHead(transient ? 503 : 500, transient ? { 'retry-after': String(RETRY_AFTER_MS / 1000) } : {}).end();
+      if (!res.headersSent) res.writeHead(transient ? 503 : 500, transient ? retryAfterHeader : {}).end();
       return;
     }
     void yoga(req, res);

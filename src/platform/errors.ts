@@ -115,11 +115,13 @@ export function isUniqueViolation(error: unknown, field?: string): boolean {
 
 /** How long a client should wait before retrying a SERVICE_UNAVAILABLE or STREAM_INTERRUPTED refusal. */
 export const RETRY_AFTER_MS = 1000;
+/** The same advice as an HTTP header. */
+export const retryAfterHeader = { 'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)) };
 
 /** The database could not be reached (restart, failover, network): retry; the request may or may not have been applied. */
 export function serviceUnavailable(): GraphQLError {
   return new GraphQLError('The database is unavailable for a moment; retry shortly (with the same idempotency key for writes that take one).', {
-    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterMs: RETRY_AFTER_MS, http: { status: 503, headers: { 'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)) } } },
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterMs: RETRY_AFTER_MS, http: { status: 503, headers: retryAfterHeader } },
   });
 }
 
