@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, maskError } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
@@ -13,6 +13,7 @@ import { createAuth, type Viewer } from './platform/auth.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createContext, type AppServices, type Context } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db.ts';
+import { isTransientDatabaseError, retryAfterHeader, transientRefusal } from './platform/errors.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { corsPolicy, offlineGraphiQLRenderer, useDisableIntrospection } from './platform/exposure.ts';
@@ -57,10 +58,16 @@ function bearerFromConnectionParams(params: Record<string, unknown> | undefined)
   return typeof value === 'string' ? value : undefined;
 }
 
+/** `refusal` at the place in the document where `error` happened. */
+function withLocation(refusal: GraphQLError, error: unknown): GraphQLError {
+  if (!(error instanceof GraphQLError)) return refusal;
+  return new GraphQLError(refusal.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: refusal.extensions });
+}
+
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir });
-  const pubsub = await openPubSub(config.redisUrl);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
+  const pubsub = await openPubSub(config.redisUrl, logger);
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;
   const auth = await createAuth(config, database.prisma);
@@ -83,7 +90,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     cors: corsPolicy(config.corsOrigins),
     landingPage: false,
     logging: logger,
-    maskedErrors: { isDev: config.env === 'development' },
+    maskedErrors: {
+      isDev: config.env === 'development',
+      // the database being unreachable is the one retryable SERVICE_UNAVAILABLE, not a masked internal error
+      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : maskError(error, message, isDev)),
+    },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
     plugins: [
@@ -106,8 +117,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     try {
       for (const route of routes) if (await route(req, res)) return;
     } catch (error) {
-      logger.error(error);
-      if (!res.headersSent) res.writeHead(500).end();
+      // the database being away is a retryable 503, as it is for GraphQL requests
+      const transient = isTransientDatabaseError(error);
+      if (!transient) logger.error(error);
+      if (!res.headersSent) res.writeHead(transient ? 503 : 500, transient ? retryAfterHeader : {}).end();
       return;
     }
     void yoga(req, res);
@@ -147,6 +160,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           contextValue = await enveloped.contextFactory();
         } catch (error) {
           if (error instanceof GraphQLError) return [error];
+          const refusal = transientRefusal(error);
+          if (refusal) return [refusal];
           throw error;
         }
         return {

@@ -9,7 +9,7 @@ import { GraphQLError, Kind } from 'graphql';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
 import type { Context } from './context.ts';
-import { badInput, forbidden, unauthenticated } from './errors.ts';
+import { badInput, forbidden, transientRefusal, unauthenticated } from './errors.ts';
 import { resolveNode, resolveNodeList, useBuilderForNodes } from './nodes.ts';
 import SubscriptionAccessPlugin from './subscription-access.ts';
 
@@ -60,7 +60,9 @@ export const builder = new SchemaBuilder<{
       organizationWide: ({ id, roles }) => ctx.access.hasOrganizationWideRole(id, roles),
       account: ({ id, roles }) => ctx.access.hasAccountRole(id, roles),
     }),
-    unauthorizedError: (_parent, ctx) => (ctx.viewer ? forbidden() : unauthenticated()),
+    // a scope that could not be evaluated because the database is unreachable is not a
+    // refusal: the caller gets the retryable SERVICE_UNAVAILABLE, never FORBIDDEN
+    unauthorizedError: (_parent, ctx, _info, result) => transientRefusal(result.failure) ?? (ctx.viewer ? forbidden() : unauthenticated()),
     // resolving the scopes of a type whose parent failed must not leak data
     treatErrorsAsUnauthorized: true,
     // check a subscription's scopes once when it starts, not on every event

@@ -9,6 +9,8 @@ import { PrismaClient } from '../generated/prisma/client.ts';
 import { lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { databaseStartupError } from './startup-errors.ts';
+import { outageLog } from './outage.ts';
+import type { Logger } from 'pino';
 
 export type Db = PrismaClient;
 /** The client handed to code running inside `db.$transaction(async (tx) => …)`. */
@@ -24,6 +26,8 @@ export interface DbTarget {
   pgliteDataDir?: string;
   /** PostgreSQL connections per instance */
   poolSize?: number;
+  /** where the loss and return of PostgreSQL connections are logged */
+  logger?: Pick<Logger, 'warn' | 'info'>;
 }
 
 export interface Database {
@@ -37,7 +41,10 @@ export interface Database {
 export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
   if (target.databaseUrl) {
     // one pool we own, shared by the client and the migration engine, ended on close
-    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10 });
+    // a server that does not answer (network partition) fails a connection attempt after 5 s
+    // (then SERVICE_UNAVAILABLE) instead of holding the request until the OS gives up on TCP
+    const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10, connectionTimeoutMillis: 5000, keepAlive: true });
+    survivePostgresOutages(pool, target.logger);
     return { factory: new PrismaPg(pool), close: () => pool.end() };
   }
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
@@ -65,6 +72,22 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
     lock?.release();
     throw error;
   }
+}
+
+/**
+ * A restart or failover of PostgreSQL ends every connection (57P01): pg reports it as an
+ * 'error' event on idle clients (re-emitted by the pool) and on clients in use, and an
+ * 'error' event nobody listens to ends the process. The pool drops the broken clients and
+ * opens new ones on demand, so listening is all recovery needs; requests that hit the outage
+ * are answered SERVICE_UNAVAILABLE (errors.ts).
+ */
+function survivePostgresOutages(pool: pg.Pool, logger: DbTarget['logger']): void {
+  const outage = outageLog(logger, 'PostgreSQL');
+  pool.on('error', (error) => outage.down(error));
+  pool.on('connect', (client) => {
+    outage.up();
+    client.on('error', (error) => outage.down(error));
+  });
 }
 
 /**

@@ -121,3 +121,65 @@ export function isUniqueViolation(error: unknown, field?: string): boolean {
   const fields = constraint?.fields ?? (constraint?.index ? [constraint.index] : Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
   return fields.some((f) => String(f).includes(field));
 }
+
+// ───────────── transient failures ─────────────
+
+/** How long a client should wait before retrying a SERVICE_UNAVAILABLE or STREAM_INTERRUPTED refusal. */
+export const RETRY_AFTER_MS = 1000;
+/** The same advice as an HTTP header. */
+export const retryAfterHeader = { 'retry-after': String(Math.ceil(RETRY_AFTER_MS / 1000)) };
+
+/** The database could not be reached (restart, failover, network): retry; the request may or may not have been applied. */
+export function serviceUnavailable(): GraphQLError {
+  return new GraphQLError('The database is unavailable for a moment; retry shortly (with the same idempotency key for writes that take one).', {
+    extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, retryAfterMs: RETRY_AFTER_MS, http: { status: 503, headers: retryAfterHeader } },
+  });
+}
+
+/** A subscription lost its event source and may have missed events: refetch, then subscribe again. */
+export function streamInterrupted(): GraphQLError {
+  return new GraphQLError('The event stream was interrupted and may have missed events; refetch what it shows, then subscribe again.', {
+    extensions: { code: 'STREAM_INTERRUPTED', retryable: true, retryAfterMs: RETRY_AFTER_MS },
+  });
+}
+
+// SQLSTATE class 08 (connection exception) and the shutdown codes of class 57 (57P01 admin
+// shutdown — what a restart sends to every backend —, 57P02 crash shutdown, 57P03 cannot
+// connect now), plus too many connections (53300)
+const transientSqlState = /^(08[0-9A-Z]{3}|57P0[1-3]|53300)$/;
+// socket errors of node, as thrown by pg or wrapped by the driver adapter
+const transientSocketCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+// the driver adapter's connection kinds, and Prisma's codes for them
+const transientAdapterKinds = new Set(['DatabaseNotReachable', 'ConnectionClosed', 'SocketTimeout', 'TooManyConnections']);
+const transientPrismaCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017']);
+// pg raises these without a code when a socket dies under it
+const transientDriverMessages = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect)/;
+
+/**
+ * Whether an error (or anything it wraps: GraphQL's originalError, `cause`, Prisma's
+ * driverAdapterError, a scope-auth failure's error) is the database being unreachable for now, as opposed to a bug or a
+ * refused statement. Transaction-start timeouts under load are not: they are OVERLOADED.
+ */
+export function isTransientDatabaseError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0) {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const e = queue.shift() as any;
+    if (!e || typeof e !== 'object' || seen.has(e)) continue;
+    seen.add(e);
+    const code = typeof e.code === 'string' ? e.code : undefined;
+    if (code && (transientSqlState.test(code) || transientSocketCodes.has(code) || transientPrismaCodes.has(code))) return true;
+    if (typeof e.originalCode === 'string' && transientSqlState.test(e.originalCode)) return true;
+    if (typeof e.kind === 'string' && transientAdapterKinds.has(e.kind)) return true;
+    if (!code && typeof e.message === 'string' && e instanceof Error && transientDriverMessages.test(e.message)) return true;
+    // scope-auth's failures carry the error of the scope they could not evaluate
+    queue.push(e.originalError, e.cause, e.error, e.meta?.driverAdapterError, ...(Array.isArray(e.errors) ? e.errors : []), ...(Array.isArray(e.failures) ? e.failures : []));
+  }
+  return false;
+}
+
+/** The SERVICE_UNAVAILABLE error to answer in place of `error` when the database is unreachable, else null. */
+export function transientRefusal(error: unknown): GraphQLError | null {
+  return isTransientDatabaseError(error) ? serviceUnavailable() : null;
+}

@@ -1,10 +1,19 @@
 // Typed pub/sub. Topics carry the id they are about (`topic:id`), so with Redis an event
 // reaches only the instances that subscribed to that id. Payloads are JSON-safe facts
 // (ids, small values); subscribers reload rows.
+//
+// Redis pub/sub is fire-and-forget: while an instance's subscriber connection is down, the
+// events published meanwhile never reach it. So when that connection drops, every local
+// subscription that cannot fill the gap from the database ends with STREAM_INTERRUPTED (the
+// client resubscribes, then refetches), and new ones are refused with it until Redis is back;
+// replayable ones (the live host stream, which reads its event log) keep going.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import { createFanout } from './fanout.ts';
+import type { Logger } from 'pino';
+import { streamInterrupted } from './errors.ts';
+import { createFanout, type SubscribeOptions } from './fanout.ts';
+import { outageLog } from './outage.ts';
 
 /** Modules add their topics here by declaration merging (see each module's events.ts). */
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type
@@ -14,37 +23,102 @@ export type Topic = keyof TopicPayloads & string;
 
 export interface PubSub {
   publish<T extends Topic>(topic: T, id: string, payload: TopicPayloads[T]): void;
-  subscribe<T extends Topic>(topic: T, id: string): AsyncIterable<TopicPayloads[T]> & AsyncIterator<TopicPayloads[T]>;
+  subscribe<T extends Topic>(topic: T, id: string, options?: SubscribeOptions): AsyncIterable<TopicPayloads[T]> & AsyncIterator<TopicPayloads[T]>;
   close(): Promise<void>;
 }
 
 type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]>>>;
 
-function wrap(raw: RawPubSub, close: () => Promise<void>): PubSub {
+function wrap(raw: RawPubSub, close: () => Promise<void>) {
   // one raw subscription per topic:id on this instance, however many local subscribers
   const local = createFanout<unknown>((topic, id) => raw.subscribe(topic, id)[Symbol.asyncIterator]());
-  return {
+  const pubsub: PubSub = {
     publish: (topic, id, payload) => raw.publish(topic, id, payload),
-    subscribe: (topic, id) => local.subscribe(topic, id) as never,
+    subscribe: (topic, id, options) => local.subscribe(topic, id, options) as never,
     close,
   };
+  return { pubsub, local };
 }
 
 export function createMemoryPubSub(): PubSub {
-  return wrap(createPubSub(), async () => {});
+  return wrap(createPubSub(), async () => {}).pubsub;
 }
 
-export async function createRedisPubSub(url: string): Promise<PubSub> {
+/** Published by an instance that had to drop events: every instance's subscribers may have missed them. */
+const GAP_CHANNEL = 'livesuite:pubsub-gap';
+/**
+ * Publishes waiting for Redis (ioredis queues them while it reconnects, and sends them once
+ * back). Past this many, an outage would grow memory without bound: further events are
+ * dropped, and GAP_CHANNEL tells every instance once Redis answers again.
+ */
+const MAX_PENDING_PUBLISHES = 10_000;
+
+export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
   const options = { lazyConnect: true, maxRetriesPerRequest: null };
   const publishClient = new Redis(url, options);
   const subscribeClient = new Redis(url, options);
+  const outage = outageLog(logger, 'Redis');
+  let closing = false;
+  for (const client of [publishClient, subscribeClient]) {
+    // ioredis reports each failed reconnection as an 'error' event (printed as "Unhandled
+    // error event" when nobody listens); it keeps reconnecting by itself
+    client.on('error', (error) => outage.down(error));
+    client.on('close', () => closing || outage.down(new Error('connection closed')));
+    client.on('ready', () => publishClient.status === 'ready' && subscribeClient.status === 'ready' && outage.up());
+  }
+
+  let pending = 0;
+  let dropped = false;
+  const reportDropped = () => {
+    if (!dropped || publishClient.status !== 'ready') return;
+    dropped = false;
+    publishClient.publish(GAP_CHANNEL, '').catch(() => (dropped = true));
+  };
+  publishClient.on('ready', reportDropped);
+  // what the event target calls: publish, subscribe, unsubscribe, on('message'); their promises
+  // are not awaited there, so a command refused at shutdown must not become an unhandled rejection
+  const publisher = {
+    publish(channel: string, message: string) {
+      if (pending >= MAX_PENDING_PUBLISHES) {
+        dropped = true;
+        return;
+      }
+      pending += 1;
+      publishClient
+        .publish(channel, message)
+        .catch(() => (dropped = true))
+        .finally(() => {
+          pending -= 1;
+          reportDropped();
+        });
+    },
+  };
+  const subscriber = {
+    on: (event: 'message', listener: (channel: string, message: string) => void) => subscribeClient.on(event, listener),
+    subscribe: (channel: string) => subscribeClient.subscribe(channel).catch(() => {}),
+    unsubscribe: (channel: string) => subscribeClient.unsubscribe(channel).catch(() => {}),
+  };
+
   await Promise.all([publishClient.connect(), subscribeClient.connect()]);
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
-  return wrap(createPubSub({ eventTarget }), async () => {
-    await Promise.allSettled([publishClient.quit(), subscribeClient.quit()]);
+  const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
+  const { pubsub, local } = wrap(createPubSub({ eventTarget }), async () => {
+    closing = true;
+    // QUIT waits for a reply: while Redis is away it would wait for its return
+    await Promise.allSettled([publishClient, subscribeClient].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
   });
+
+  // events published while this connection is down never reach this instance
+  subscribeClient.on('close', () => closing || local.interrupt(streamInterrupted));
+  subscribeClient.on('ready', () => local.resume());
+  subscribeClient.on('message', (channel: string) => {
+    if (channel !== GAP_CHANNEL) return;
+    local.interrupt(streamInterrupted);
+    if (subscribeClient.status === 'ready') local.resume();
+  });
+  await subscribeClient.subscribe(GAP_CHANNEL);
+  return pubsub;
 }
 
-export function openPubSub(redisUrl: string | undefined): Promise<PubSub> {
-  return redisUrl ? createRedisPubSub(redisUrl) : Promise.resolve(createMemoryPubSub());
+export function openPubSub(redisUrl: string | undefined, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
+  return redisUrl ? createRedisPubSub(redisUrl, logger) : Promise.resolve(createMemoryPubSub());
 }

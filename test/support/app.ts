@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
@@ -26,9 +27,14 @@ export interface TestApp {
   anonymous(): Api;
   /** a token for a user */
   token(handle: string, roles?: string[], ttl?: string, claims?: { region?: string }): Promise<string>;
-  /** another instance on the same database (Postgres only: PGlite is one process) */
-  startPeer(): Promise<TestApp>;
+  /** another instance on the same database (Postgres only: PGlite is one process), optionally with more configuration and a logger */
+  startPeer(options?: PeerOptions): Promise<TestApp>;
   close(): Promise<void>;
+}
+
+export interface PeerOptions {
+  env?: Record<string, string>;
+  logger?: Logger;
 }
 
 interface Shared {
@@ -73,7 +79,7 @@ async function createDatabase(): Promise<Omit<Shared, 'mediaDir' | 'dataDir' | '
   return { loadDataDir: new Blob([dump]), drop: async () => {} };
 }
 
-async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise<void>)[]): Promise<TestApp> {
+async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise<void>)[], peer: PeerOptions = {}): Promise<TestApp> {
   const config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -85,8 +91,9 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     AUTH_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
     ...shared.env,
+    ...peer.env,
   });
-  const app = await createApp(config, { clock, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
+  const app = await createApp(config, { clock, logger: peer.logger, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
   const tokens = new Map<string, Promise<string>>();
   const token = (handle: string, roles: string[] = [], ttl?: string, claims: { region?: string } = {}) => {
     const key = `${handle}|${roles.join(',')}|${ttl ?? ''}|${claims.region ?? ''}`;
@@ -101,9 +108,9 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     as: (handle, roles = [], claims = {}) => createApi(app.url, () => token(handle, roles, undefined, claims)),
     anonymous: () => createApi(app.url, async () => null),
     token,
-    async startPeer() {
+    async startPeer(options) {
       if (!shared.databaseUrl) throw new Error('several instances need PostgreSQL (DATABASE_URL)');
-      return boot(shared, clock, cleanups);
+      return boot(shared, clock, cleanups, options);
     },
     close: () => app.close(),
   };

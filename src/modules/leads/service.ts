@@ -5,6 +5,7 @@ import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import { checkIdempotencyKey } from '../../platform/idempotency.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { isConversationBetween } from '../messaging/service.ts';
@@ -13,7 +14,6 @@ import { adOfConversation, clickedAd } from '../ads/attribution.ts';
 import { checkAnswers, type Answer } from './rules.ts';
 
 export const NOTE_MAX = 2000;
-export const IDEMPOTENCY_KEY_MAX = 128;
 
 export interface LeadSubmission {
   formId: string;
@@ -58,13 +58,7 @@ export const isUuid = (value: string): boolean => uuidPattern.test(value);
 export async function submitLead(deps: { db: Db; clock: Clock; pubsub: PubSub; runtime?: Runtime }, userId: string, input: LeadSubmission) {
   const { db } = deps;
   const errors: UserError[] = [];
-  if (
-    input.idempotencyKey !== undefined &&
-    input.idempotencyKey !== null &&
-    (input.idempotencyKey.length === 0 || input.idempotencyKey.length > IDEMPOTENCY_KEY_MAX)
-  ) {
-    errors.push(userError('INVALID', ['input', 'idempotencyKey'], `Idempotency keys are 1–${IDEMPOTENCY_KEY_MAX} characters.`));
-  }
+  checkIdempotencyKey(input.idempotencyKey, ['input', 'idempotencyKey'], errors);
   if (input.idempotencyKey) {
     const previous = await db.lead.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey: input.idempotencyKey } } });
     if (previous) {

@@ -22,7 +22,14 @@ export function roomStream(first: RoomSnapshot, updates: AsyncIterator<RoomSnaps
         ended = first.state === 'ENDED';
         return { value: first, done: false };
       }
-      const next = await updates.next();
+      let next;
+      try {
+        next = await updates.next();
+      } catch (error) {
+        // the updates were interrupted (STREAM_INTERRUPTED): leave the room, then say why
+        await stop();
+        throw error;
+      }
       if (next.done || stopped) return done();
       ended = next.value.state === 'ENDED';
       // every viewer on this instance receives this same object: executed once for all of them

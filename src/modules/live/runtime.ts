@@ -4,6 +4,7 @@
 // when a session's next STATS may come at the earliest, so changes inside the window cost
 // no database round trip (the next tick, or change, after it makes the claim).
 import type { AppServices } from '../../platform/context.ts';
+import { isTransientDatabaseError } from '../../platform/errors.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { appendEvent } from './event-log.ts';
 import { computeStats } from './stats.ts';
@@ -108,7 +109,8 @@ export class LiveRuntime {
         // forget windows that are over for sessions with nothing pending
         for (const sessionId of this.notBefore.keys()) if (!this.dirty.has(sessionId) && !this.throttled(sessionId)) this.notBefore.delete(sessionId);
       } catch (error) {
-        if (!this.services.runtime.isStopped) console.error('live tick failed', error);
+        // a database outage is logged once by the pool; the next tick retries
+        if (!this.services.runtime.isStopped && !isTransientDatabaseError(error)) console.error('live tick failed', error);
       } finally {
         this.running = undefined;
       }

@@ -27,8 +27,9 @@ export async function* hostStream(services: AppServices, sessionId: string, afte
     wake?.();
     wake = null;
   };
-  // subscribe before reading the log, so nothing falls between the two
-  const live = services.pubsub.subscribe('live', sessionId);
+  // subscribe before reading the log, so nothing falls between the two; the log fills any gap,
+  // so a lost Redis connection does not end this stream (replayable)
+  const live = services.pubsub.subscribe('live', sessionId, { replayable: true });
   const pump = (async () => {
     for await (const message of live) push(fromMessage(message));
   })();

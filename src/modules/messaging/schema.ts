@@ -271,6 +271,10 @@ const InboundMessageInput = builder.inputType('InboundMessageInput', {
     file: t.field({ type: 'File', description: 'For IMAGE (JPEG, PNG, WebP or GIF, ≤ 20 MB) or VIDEO (MP4 or QuickTime, ≤ 25 MB), checked by content.' }),
     stickerId: t.string({ description: 'For STICKER: 1–64 characters of letters, digits and _ . : -.' }),
     postId: t.globalID({ for: PostRef, description: 'For SHARE_POST: the short video to share.' }),
+    idempotencyKey: t.string({
+      description:
+        'Your key for this send (1–128 characters, unique per sender): a retry with the same key stores nothing new and returns the message stored the first time; the same key with another conversation or content is refused with IDEMPOTENCY_KEY_REUSED.',
+    }),
   }),
 });
 const OutboundMessageInput = builder.inputType('OutboundMessageInput', {
@@ -280,6 +284,10 @@ const OutboundMessageInput = builder.inputType('OutboundMessageInput', {
     text: t.string({ description: 'For TEXT: 1–6000 characters.' }),
     file: t.field({ type: 'File', description: 'For IMAGE: JPEG or PNG by content, at most 3 MB.' }),
     postId: t.globalID({ for: PostRef, description: 'For SHARE_POST: one of the account’s own short videos.' }),
+    idempotencyKey: t.string({
+      description:
+        'Your key for this send (1–128 characters, unique per sender): a retry with the same key stores nothing new and returns the message stored the first time; the same key with another conversation or content is refused with IDEMPOTENCY_KEY_REUSED.',
+    }),
   }),
 });
 const SendContextInput = builder.inputType('MessageSendContext', {
@@ -396,7 +404,9 @@ builder.mutationFields((t) => ({
         const liveSessionId = decodeLiveSession(context?.liveSessionId);
         const origin = liveSessionId ? 'LIVE' : context?.viaChatLink ? 'CHAT_LINK' : undefined;
         const content = await toContent(input, 'INBOUND');
-        const result = await refusalsOnHandle(() => messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }));
+        const result = await refusalsOnHandle(() =>
+          messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }, { idempotencyKey: input.idempotencyKey }),
+        );
         return { conversationId: result.conversationId, messageId: result.message.id };
       }),
   }),
@@ -407,7 +417,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation (not closed).' }), input: t.arg({ type: OutboundMessageInput, required: true, description: 'The message.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
-        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'));
+        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'), 'APP', { idempotencyKey: input.idempotencyKey });
         return { conversationId: id.id, messageId: message.id };
       }),
   }),

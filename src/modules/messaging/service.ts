@@ -1,12 +1,14 @@
 // Conversations between business accounts and users: inbound messages (with the hooks
 // that react to them in the same transaction), team replies inside the reply window,
 // message requests, and the team's conversation workflow.
+import { createHash } from 'node:crypto';
 import type { Conversation, Message } from '../../generated/prisma/client.ts';
 import type { ConversationOrigin, MessageKind } from '../../generated/prisma/enums.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { PendingEvents } from '../../platform/events.ts';
-import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import { isUniqueViolation, refuse, refuseIfAny, userError, UserInputError, type UserError } from '../../platform/errors.ts';
+import { checkIdempotencyKey } from '../../platform/idempotency.ts';
 import type { MediaStore } from '../../platform/media.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
@@ -160,12 +162,85 @@ export interface InboundContext {
   liveSessionId?: string | null;
 }
 
+export interface SendOptions {
+  /** the sender's key for this send: a retry with it returns the message stored the first time */
+  idempotencyKey?: string | null;
+}
+
+// ───────────── idempotent sends ─────────────
+
+type StoredSend = Message & { conversation: { accountId: string } };
+
+/** Whether a stored message carries exactly this content (media compared by their SHA-256). */
+function sameContent(message: Message, content: MessageContent): boolean {
+  if (message.kind !== content.kind) return false;
+  switch (content.kind) {
+    case 'TEXT':
+      return message.text === content.text;
+    case 'STICKER':
+      return message.stickerId === content.stickerId;
+    case 'SHARE_POST':
+      return message.postId === content.postId;
+    case 'IMAGE':
+    case 'VIDEO':
+      return message.mediaKey?.startsWith(`${createHash('sha256').update(content.bytes).digest('hex')}.`) ?? false;
+  }
+}
+
+/**
+ * A send that may carry the sender's idempotency key. A retry with the key answers with the
+ * message stored the first time if it went to the same place with the same content, and is
+ * refused with IDEMPOTENCY_KEY_REUSED otherwise. The unique (sender, key) constraint decides
+ * between concurrent retries; a retry that lost that race, or that a rule refuses because
+ * of the first send itself (its reply-window slot), answers with the first message too.
+ */
+async function sendOnce<T>(
+  db: Db,
+  senderId: string,
+  key: string | null | undefined,
+  same: (previous: StoredSend) => boolean,
+  answer: (previous: StoredSend) => T,
+  send: () => Promise<T>,
+): Promise<T> {
+  const errors: UserError[] = [];
+  checkIdempotencyKey(key, ['input', 'idempotencyKey'], errors);
+  refuseIfAny(errors);
+  if (!key) return send();
+  const stored = () =>
+    db.message.findUnique({ where: { senderId_idempotencyKey: { senderId, idempotencyKey: key } }, include: { conversation: { select: { accountId: true } } } });
+  const replay = (previous: StoredSend) => {
+    if (!same(previous)) refuse('IDEMPOTENCY_KEY_REUSED', ['input', 'idempotencyKey'], 'This idempotency key was already used for another message.');
+    return answer(previous);
+  };
+  const previous = await stored();
+  if (previous) return replay(previous);
+  try {
+    return await send();
+  } catch (error) {
+    if (!(error instanceof UserInputError) && !isUniqueViolation(error)) throw error;
+    const winner = await stored();
+    if (!winner) throw error;
+    return replay(winner);
+  }
+}
+
 /**
  * A user's message to a business. Creates the contact's conversation on first contact
  * (inbox or message request per `whoCanMessage`), opens a new reply window, and runs the
  * inbound hooks (auto-replies, live events) in the same transaction.
  */
-export async function receiveMessage(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext = {}) {
+export function receiveMessage(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext = {}, options: SendOptions = {}) {
+  return sendOnce(
+    deps.db,
+    userId,
+    options.idempotencyKey,
+    (previous) => previous.conversation.accountId === accountId && sameContent(previous, content),
+    (previous) => ({ conversationId: previous.conversationId, message: previous as Message }),
+    () => storeInbound(deps, userId, accountId, content, context, options.idempotencyKey ?? null),
+  );
+}
+
+async function storeInbound(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext, idempotencyKey: string | null) {
   const errors: UserError[] = [];
   // one round trip for everything the checks need: the account, the conversation so far,
   // whether the user follows the account, and the sender's handle
@@ -202,7 +277,7 @@ export async function receiveMessage(deps: Deps, userId: string, accountId: stri
     const isFirstInbound = before.lastUserMessageAt === null;
     const mediaKey = await storeMedia(tx, deps.media, content, mediaType);
     const message = await tx.message.create({
-      data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, createdAt: now, ...messageData(content, mediaKey) },
+      data: { conversationId: id, direction: 'INBOUND', senderId: userId, liveSessionId: context.liveSessionId ?? null, idempotencyKey, createdAt: now, ...messageData(content, mediaKey) },
     });
     const conversation = await tx.conversation.update({
       where: { id },
@@ -265,7 +340,18 @@ export async function sendAutomated(tx: Tx, event: InboundEvent, text: string, a
 }
 
 /** A team member's message to the user, within the reply window. Replying to a request accepts it. */
-export async function sendMessage(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel = 'APP') {
+export function sendMessage(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel = 'APP', options: SendOptions = {}) {
+  return sendOnce(
+    deps.db,
+    senderId,
+    options.idempotencyKey,
+    (previous) => previous.conversationId === conversationId && sameContent(previous, content),
+    (previous) => previous as Message,
+    () => storeOutbound(deps, senderId, conversationId, content, channel, options.idempotencyKey ?? null),
+  );
+}
+
+async function storeOutbound(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel, idempotencyKey: string | null) {
   const conversation = await deps.db.conversation.findUniqueOrThrow({
     where: { id: conversationId },
     include: { account: { select: { region: true } }, user: { select: { region: true, riskFlagged: true } } },
@@ -293,7 +379,7 @@ export async function sendMessage(deps: Deps, senderId: string, conversationId: 
       refuseIfAny([windowRefusal(current, now, ['id'])!]);
     }
     const created = await tx.message.create({
-      data: { conversationId, direction: 'OUTBOUND', senderId, createdAt: now, ...messageData(content, await storeMedia(tx, deps.media, content, mediaType)) },
+      data: { conversationId, direction: 'OUTBOUND', senderId, idempotencyKey, createdAt: now, ...messageData(content, await storeMedia(tx, deps.media, content, mediaType)) },
     });
     await tx.conversation.update({
       where: { id: conversationId },
