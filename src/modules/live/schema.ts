@@ -79,7 +79,7 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     reminderText: t.exposeString('reminderText', { nullable: true }),
     lastSeq: t.exposeInt('lastSeq', { description: 'Sequence number of the latest event.' }),
     entries: t.relation('entries', { query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
-    stats: t.field({ type: LiveStatsRef, resolve: (s, _a, ctx) => computeStats(ctx.db, s.id) }),
+    stats: t.field({ type: LiveStatsRef, resolve: (s, _a, ctx) => computeStats(ctx.db, s.id, ctx.clock.now()) }),
     events: t.field({
       type: [LiveEventRef],
       description: 'The event log after a sequence number (at most 500 per call).',

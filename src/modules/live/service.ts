@@ -81,8 +81,11 @@ export async function endSession(deps: Deps, sessionId: string) {
   return change(deps, async (tx, events, now) => {
     const session = await lockSession(tx, sessionId);
     if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id'], 'This live has already ended.');
-    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'ENDED', endedAt: now, viewerCount: 0 } });
-    await appendEvent(tx, events, sessionId, 'LIVE_ENDED', { endedAt: now.toISOString(), stats: { ...(await computeStats(tx, sessionId)) } }, now);
+    // under the row lock every event numbered so far is committed or waits behind this one,
+    // which the new state then refuses: LIVE_ENDED is the last event (taken while not ENDED)
+    await tx.liveViewerPresence.deleteMany({ where: { sessionId } });
+    await appendEvent(tx, events, sessionId, 'LIVE_ENDED', { endedAt: now.toISOString(), stats: { ...(await computeStats(tx, sessionId, now)) } }, now, ['id']);
+    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'ENDED', endedAt: now } });
     await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -125,7 +128,7 @@ export async function updateSettings(deps: Deps, sessionId: string, input: Setti
         ...(input.reminderIntervalMinutes && !session.reminderIntervalMinutes ? { lastReminderAt: now } : {}),
       },
     });
-    await appendEvent(tx, events, sessionId, 'SETTINGS_CHANGED', settingsPayload(updated), now);
+    await appendEvent(tx, events, sessionId, 'SETTINGS_CHANGED', settingsPayload(updated), now, ['id']);
     if (input.allowViewerMessages !== undefined) await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -212,7 +215,7 @@ export async function addEntry(deps: Deps, sessionId: string, input: EntryInput)
         position: Math.max(0, ...existing.map((e) => e.position)) + 1,
       },
     });
-    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(entry, 'ADDED', await formNameOf(tx, entry.leadFormId)), now);
+    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(entry, 'ADDED', await formNameOf(tx, entry.leadFormId)), now, ['sessionId']);
     return entry;
   });
 }
@@ -230,7 +233,7 @@ export async function setEntryVisible(deps: Deps, entryId: string, visible: bool
     // a form may have been switched off since it was added
     if (visible && entry.leadFormId) refuseIfAny(await checkAttachableForm(tx, session.accountId, entry.leadFormId, ['id']));
     const updated = await tx.liveEntry.update({ where: { id: entryId }, data: { visible } });
-    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload(updated, visible ? 'SHOWN' : 'HIDDEN', await formNameOf(tx, updated.leadFormId)), now);
+    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload(updated, visible ? 'SHOWN' : 'HIDDEN', await formNameOf(tx, updated.leadFormId)), now, ['id']);
     await announceRoom(tx, events, entry.sessionId);
     return updated;
   });
@@ -240,7 +243,7 @@ export async function removeEntry(deps: Deps, entryId: string) {
   return change(deps, async (tx, events, now) => {
     const { entry } = await lockEntry(tx, entryId);
     await tx.liveEntry.delete({ where: { id: entryId } });
-    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload({ ...entry, visible: false }, 'REMOVED', await formNameOf(tx, entry.leadFormId)), now);
+    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload({ ...entry, visible: false }, 'REMOVED', await formNameOf(tx, entry.leadFormId)), now, ['id']);
     if (entry.visible) await announceRoom(tx, events, entry.sessionId);
     return entry;
   });
@@ -270,16 +273,17 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
   if (!/^[A-Z]{3}$/.test(input.currency)) errors.push(userError('INVALID', ['input', 'currency'], 'Currencies are ISO 4217 codes such as EUR.'));
   if (!Number.isInteger(input.units) || input.units < 1) errors.push(userError('INVALID', ['input', 'units'], 'At least one unit.'));
   refuseIfAny(errors);
-  const session = await deps.db.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
-  if (session.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
-  const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
-  let order;
-  if (input.externalId) {
-    await deps.db.liveOrder.createMany({ data: [data], skipDuplicates: true });
-    order = await deps.db.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
-  } else {
-    order = await deps.db.liveOrder.create({ data });
-  }
+  const order = await deps.db.$transaction(async (tx) => {
+    // the share lock keeps the live from ending until the order is stored (the end's final
+    // stats count it), and an order that waited for an end sees ENDED
+    const [session] = await tx.$queryRaw<{ accountId: string; state: string }[]>`
+      SELECT "accountId", state::text FROM "LiveSession" WHERE id = ${sessionId}::uuid FOR SHARE`;
+    if (session?.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
+    const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
+    if (!input.externalId) return tx.liveOrder.create({ data });
+    await tx.liveOrder.createMany({ data: [data], skipDuplicates: true });
+    return tx.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
+  });
   await liveRuntime(deps as AppServices).statsChanged(sessionId);
   return order;
 }
