@@ -322,10 +322,10 @@ builder.mutationFields((t) => ({
   }),
   leadFormSetGetLeads: t.field({
     type: LeadFormPayload,
-    description: 'The Get Leads switch: on only for approved forms; off to edit.',
+    description: 'The Get Leads switch: on only for approved forms; off to edit. Turning it off hides the form’s entries in live rooms.',
     authScopes: accountScope(managerRoles, formAccount),
     args: { id: t.arg.globalID({ required: true, for: LeadFormRef }), enabled: t.arg.boolean({ required: true }) },
-    resolve: (_root, { id, enabled }, ctx) => attempt(async () => ({ formId: (await forms.setGetLeads(ctx.db, id.id, enabled)).id })),
+    resolve: (_root, { id, enabled }, ctx) => attempt(async () => ({ formId: (await forms.setGetLeads(ctx, id.id, enabled)).id })),
   }),
   postCreate: t.field({
     type: PostPayload,

@@ -121,6 +121,11 @@ const EntryChangedEventRef = builder.objectRef<P>('LiveEntryChanged').implement(
   fields: (t) => ({
     entryId: t.id({ resolve: (p) => encodeGlobalID('LiveEntry', String(p.entryId)) }),
     change: t.string({ description: 'ADDED, SHOWN, HIDDEN or REMOVED.', resolve: (p) => String(p.change) }),
+    reason: t.string({
+      nullable: true,
+      description: 'Why the entry changed when no one of the team changed it: GET_LEADS_OFF (its lead form’s Get Leads switch was turned off, so it was hidden). Null for the team’s own changes.',
+      resolve: (p) => (p.reason as string | null) ?? null,
+    }),
     type: t.field({ type: LiveEntryTypeEnum, resolve: (p) => p.type as never }),
     function: t.field({ type: LiveFunctionEnum, nullable: true, resolve: (p) => (p.function as never) ?? null }),
     label: t.string({ nullable: true, resolve: (p) => (p.label as string | null) ?? null }),

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import { isHttpUrl, isPhoneNumber } from '../business-page/rules.ts';
-import { checkAttachableForm } from '../leads/forms.ts';
+import { checkAttachableForm, holdGetLeadsSwitch } from '../leads/forms.ts';
 import { eligibilityRefusals } from './eligibility.ts';
 import { appendEvent } from './event-log.ts';
 import { announceRoom } from './room.ts';
@@ -175,8 +175,13 @@ function checkBusinessEntry(input: EntryInput, errors: UserError[]) {
   if (!needsUrl && input.function !== 'PHONE' && input.target) errors.push(userError('INVALID', ['input', 'target'], `A ${input.function} entry has no target.`));
 }
 
-function entryPayload(entry: { id: string; type: string; leadFormId: string | null; function: string | null; label: string | null; target: string | null; visible: boolean; position: number }, changeKind: string, formName: string | null) {
-  return { entryId: entry.id, change: changeKind, type: entry.type, leadFormId: entry.leadFormId, formName, function: entry.function, label: entry.label, target: entry.target, visible: entry.visible, position: entry.position };
+function entryPayload(
+  entry: { id: string; type: string; leadFormId: string | null; function: string | null; label: string | null; target: string | null; visible: boolean; position: number },
+  changeKind: string,
+  formName: string | null,
+  reason: string | null = null,
+) {
+  return { entryId: entry.id, change: changeKind, reason, type: entry.type, leadFormId: entry.leadFormId, formName, function: entry.function, label: entry.label, target: entry.target, visible: entry.visible, position: entry.position };
 }
 
 async function formNameOf(tx: Tx, leadFormId: string | null) {
@@ -220,8 +225,11 @@ export async function addEntry(deps: Deps, sessionId: string, input: EntryInput)
   });
 }
 
-async function lockEntry(tx: Tx, entryId: string) {
+async function lockEntry(tx: Tx, entryId: string, showing = false) {
   const entry = await tx.liveEntry.findUniqueOrThrow({ where: { id: entryId } });
+  // showing a form: its switch cannot turn off until this commits (form first, then session,
+  // the order in which switching it off hides its entries)
+  if (showing && entry.leadFormId) await holdGetLeadsSwitch(tx, entry.leadFormId);
   const session = await lockSession(tx, entry.sessionId);
   if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id']);
   return { entry, session };
@@ -229,7 +237,7 @@ async function lockEntry(tx: Tx, entryId: string) {
 
 export async function setEntryVisible(deps: Deps, entryId: string, visible: boolean) {
   return change(deps, async (tx, events, now) => {
-    const { entry, session } = await lockEntry(tx, entryId);
+    const { entry, session } = await lockEntry(tx, entryId, visible);
     // a form may have been switched off since it was added
     if (visible && entry.leadFormId) refuseIfAny(await checkAttachableForm(tx, session.accountId, entry.leadFormId, ['id']));
     const updated = await tx.liveEntry.update({ where: { id: entryId }, data: { visible } });
@@ -237,6 +245,22 @@ export async function setEntryVisible(deps: Deps, entryId: string, visible: bool
     await announceRoom(tx, events, entry.sessionId);
     return updated;
   });
+}
+
+/**
+ * A lead form's Get Leads switch turned off (inside that transaction, the form locked): its
+ * visible entries in lives that have not ended are hidden, the host hears why, and viewers
+ * see them vanish.
+ */
+export async function hideEntriesOfSwitchedOffForm(tx: Tx, events: PendingEvents, formId: string, formName: string, now: Date): Promise<void> {
+  const entries = await tx.liveEntry.findMany({ where: { leadFormId: formId, visible: true, session: { state: { not: 'ENDED' } } }, select: { id: true, sessionId: true } });
+  for (const { id, sessionId } of entries) {
+    const session = await lockSession(tx, sessionId);
+    if (session.state === 'ENDED') continue;
+    const hidden = await tx.liveEntry.update({ where: { id }, data: { visible: false } });
+    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(hidden, 'HIDDEN', formName, 'GET_LEADS_OFF'), now);
+    await announceRoom(tx, events, sessionId);
+  }
 }
 
 export async function removeEntry(deps: Deps, entryId: string) {
