@@ -1,35 +1,47 @@
-// Refuses connection pages larger than MAX_PAGE_SIZE before anything executes, whether
-// `first`/`last` are literals or variables (Pothos would silently clamp them).
+// Refuses pages larger than a field allows before anything executes, whether `first`/`last`
+// are literals or variables (Pothos would silently clamp them). Connections allow
+// MAX_PAGE_SIZE; a field that documents another limit declares it with `pageSizeLimit(n)`.
 import type { Plugin } from '@envelop/core';
-import { GraphQLError, Kind, visit, type DocumentNode, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type ValueNode } from 'graphql';
 import { MAX_PAGE_SIZE } from './builder.ts';
 
-function oversizedPageArgument(document: DocumentNode, variables: Record<string, unknown> | null | undefined): string | null {
-  let found: string | null = null;
+/** Field extensions giving a field's own cap on `first`/`last` (e.g. a log read in larger pages). */
+export function pageSizeLimit(max: number): { maxPageSize: number } {
+  return { maxPageSize: max };
+}
+
+function oversizedPageArgument(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): { argument: string; max: number } | null {
+  let found: { argument: string; max: number } | null = null;
   const valueOf = (node: ValueNode): unknown => (node.kind === Kind.INT ? Number(node.value) : node.kind === Kind.VARIABLE ? variables?.[node.name.value] : null);
-  visit(document, {
-    Argument(node) {
-      if (found || (node.name.value !== 'first' && node.name.value !== 'last')) return;
-      const value = valueOf(node.value);
-      if (typeof value === 'number' && (value > MAX_PAGE_SIZE || value < 0)) found = node.name.value;
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        if (found || (node.name.value !== 'first' && node.name.value !== 'last')) return;
+        const declared = typeInfo.getFieldDef()?.extensions?.maxPageSize;
+        const max = typeof declared === 'number' ? declared : MAX_PAGE_SIZE;
+        const value = valueOf(node.value);
+        if (typeof value === 'number' && (value > max || value < 0)) found = { argument: node.name.value, max };
+      },
+    }),
+  );
   return found;
 }
 
-function refusal(argument: string) {
-  return { errors: [new GraphQLError(`${argument} must be between 0 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'BAD_USER_INPUT' } })] };
+function refusal({ argument, max }: { argument: string; max: number }) {
+  return { errors: [new GraphQLError(`${argument} must be between 0 and ${max}.`, { extensions: { code: 'BAD_USER_INPUT' } })] };
 }
 
 export function usePageSizeLimit(): Plugin {
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const argument = oversizedPageArgument(args.document, args.variableValues as Record<string, unknown>);
-      if (argument) setResultAndStopExecution(refusal(argument));
+      const oversized = oversizedPageArgument(args.schema, args.document, args.variableValues as Record<string, unknown>);
+      if (oversized) setResultAndStopExecution(refusal(oversized));
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const argument = oversizedPageArgument(args.document, args.variableValues as Record<string, unknown>);
-      if (argument) setResultAndStopExecution(refusal(argument));
+      const oversized = oversizedPageArgument(args.schema, args.document, args.variableValues as Record<string, unknown>);
+      if (oversized) setResultAndStopExecution(refusal(oversized));
     },
   };
 }

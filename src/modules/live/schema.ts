@@ -5,6 +5,7 @@ import { LiveEntryType, LiveEventType, LiveFunction, LiveSessionState } from '..
 import { allRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
+import { pageSizeLimit } from '../../platform/limits.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
 import { relay } from '../../platform/streams.ts';
@@ -25,6 +26,9 @@ const LiveFunctionEnum = builder.enumType(LiveFunction, { name: 'LiveFunction' }
 const LiveEventTypeEnum = builder.enumType(LiveEventType, { name: 'LiveEventType' });
 
 const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
+
+/** LiveSession.events reads the log in pages of at most this many events. */
+const EVENTS_PAGE_MAX = 500;
 
 const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
   description: 'An amount in minor units (cents) of an ISO 4217 currency.',
@@ -82,9 +86,13 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     stats: t.field({ type: LiveStatsRef, resolve: (s, _a, ctx) => computeStats(ctx.db, s.id, ctx.clock.now()) }),
     events: t.field({
       type: [LiveEventRef],
-      description: 'The event log after a sequence number (at most 500 per call).',
-      args: { afterSeq: t.arg.int({ defaultValue: 0 }), first: t.arg.int({ defaultValue: 100 }) },
-      resolve: (s, args, ctx) => loadEvents(ctx.db, s.id, args.afterSeq ?? 0, undefined, Math.min(Math.max(args.first ?? 100, 0), 500)),
+      description: `The event log after a sequence number, in order (at most ${EVENTS_PAGE_MAX} per call).`,
+      extensions: pageSizeLimit(EVENTS_PAGE_MAX),
+      args: {
+        afterSeq: t.arg.int({ defaultValue: 0, description: 'Events with a greater seq are returned; 0 for the whole log.' }),
+        first: t.arg.int({ defaultValue: 100, description: `How many events, 0 to ${EVENTS_PAGE_MAX}; more is refused (BAD_USER_INPUT).` }),
+      },
+      resolve: (s, args, ctx) => loadEvents(ctx.db, s.id, args.afterSeq ?? 0, undefined, args.first ?? 100),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
