@@ -110,3 +110,15 @@ export function isUniqueViolation(error: unknown, field?: string): boolean {
   const fields = constraint?.fields ?? (constraint?.index ? [constraint.index] : Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
   return fields.some((f) => String(f).includes(field));
 }
+
+/**
+ * Prisma's refusal of a transaction that could not get a connection in time, or that ran past
+ * its timeout (P2028): the database is saturated and the transaction was rolled back, so
+ * nothing it wrote is stored. Other P2028 cases (a transaction used after it committed) are
+ * bugs, not load, and stay faults.
+ */
+export function isTransactionTimeout(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (e?.code !== 'P2028' || typeof e.message !== 'string') return false;
+  return e.message.includes('Unable to start a transaction in the given time') || e.message.includes('on an expired transaction');
+}
