@@ -37,7 +37,9 @@ const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('M
 
 const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
   fields: (t) => ({
-    viewers: t.exposeInt('viewers', { description: 'Watching now.' }),
+    viewers: t.exposeInt('viewers', {
+      description: 'Watching now, counted through the API instances that reported within the last 30 seconds (a crashed instance’s viewers drop out after that); 0 once the live has ended.',
+    }),
     peakViewers: t.exposeInt('peakViewers'),
     messages: t.exposeInt('messages', { description: 'Viewer DMs sent from this live.' }),
     leads: t.exposeInt('leads'),
