@@ -298,10 +298,11 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
   if (!Number.isInteger(input.units) || input.units < 1) errors.push(userError('INVALID', ['input', 'units'], 'At least one unit.'));
   refuseIfAny(errors);
   const order = await deps.db.$transaction(async (tx) => {
-    // the share lock keeps the live from ending until the order is stored (the end's final
-    // stats count it), and an order that waited for an end sees ENDED
+    // the key-share lock keeps the live from ending until the order is stored (the end's
+    // final stats count it) without queueing behind DMs, and an order that waited for an end
+    // reads the row as the end left it: ENDED
     const [session] = await tx.$queryRaw<{ accountId: string; state: string }[]>`
-      SELECT "accountId", state::text FROM "LiveSession" WHERE id = ${sessionId}::uuid FOR SHARE`;
+      SELECT "accountId", state::text FROM "LiveSession" WHERE id = ${sessionId}::uuid FOR KEY SHARE`;
     if (session?.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
     const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
     if (!input.externalId) return tx.liveOrder.create({ data });
