@@ -2,7 +2,7 @@
 // caused it, numbered by a row-locked counter on the session (no gaps: a rolled-back
 // transaction gives its number back), and announced on the `live` topic after commit.
 import type { LiveEvent, Prisma } from '../../generated/prisma/client.ts';
-import type { LiveEventType, LiveSessionState } from '../../generated/prisma/enums.ts';
+import type { LiveEventType } from '../../generated/prisma/enums.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
 import type { PendingEvents } from '../../platform/events.ts';
@@ -14,14 +14,14 @@ import './events.ts';
  * settings before it. Nothing is numbered once a session has ended, so LIVE_ENDED (appended
  * by the end itself, before the state changes) is always the last event.
  */
-const numberedWhile: Record<LiveEventType, LiveSessionState[]> = {
-  VIEWER_MESSAGE: ['LIVE'],
-  LEAD_SUBMITTED: ['LIVE'],
-  STATS: ['LIVE'],
-  REMINDER: ['LIVE'],
-  ENTRY_CHANGED: ['SCHEDULED', 'LIVE'],
-  SETTINGS_CHANGED: ['SCHEDULED', 'LIVE'],
-  LIVE_ENDED: ['SCHEDULED', 'LIVE'],
+const numberedWhile: Record<LiveEventType, 'LIVE' | 'NOT_ENDED'> = {
+  VIEWER_MESSAGE: 'LIVE',
+  LEAD_SUBMITTED: 'LIVE',
+  STATS: 'LIVE',
+  REMINDER: 'LIVE',
+  ENTRY_CHANGED: 'NOT_ENDED',
+  SETTINGS_CHANGED: 'NOT_ENDED',
+  LIVE_ENDED: 'NOT_ENDED',
 };
 
 /**
@@ -39,21 +39,20 @@ export async function appendEvent(
   at: Date,
   field: string[] | null = null,
 ): Promise<number> {
-  const states = numberedWhile[type];
+  const liveOnly = numberedWhile[type] === 'LIVE';
   // one statement: the session row stays locked from taking the number until COMMIT, so the
   // shorter the rest of the transaction, the more events a session can take per second
   // (timestamps are stored as UTC timestamp(3): an ISO string cast, not a zone-shifted timestamptz)
   const rows = await tx.$queryRaw<{ seq: number }[]>`
     WITH next AS (
       UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1
-      WHERE id = ${sessionId}::uuid AND state = ANY(${states}::"LiveSessionState"[])
+      WHERE id = ${sessionId}::uuid AND state <> 'ENDED' AND (state = 'LIVE' OR NOT ${liveOnly}::boolean)
       RETURNING "lastSeq")
     INSERT INTO "LiveEvent" ("sessionId", "seq", "type", "payload", "createdAt")
     SELECT ${sessionId}::uuid, "lastSeq", ${type}::"LiveEventType", ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamp(3) FROM next
     RETURNING "seq"`;
   if (rows.length === 0) {
-    if (states.includes('SCHEDULED')) refuse('LIVE_ENDED', field);
-    refuse('LIVE_NOT_RUNNING', field);
+    refuse(liveOnly ? 'LIVE_NOT_RUNNING' : 'LIVE_ENDED', field);
   }
   const [{ seq }] = rows;
   events.add('live', sessionId, { sessionId, seq, type, payload, at: at.toISOString() });

@@ -139,7 +139,7 @@ export class ViewerCounter {
       await this.db.$executeRaw`
         INSERT INTO "LiveViewerPresence" ("sessionId", "instanceId", "viewers", "heartbeatAt")
         SELECT s.id, ${this.instanceId}::uuid, c.viewers, ${now.toISOString()}::timestamp(3)
-        FROM unnest(${sessions.map(([id]) => id)}::uuid[], ${sessions.map(([, n]) => n)}::int[]) AS c(id, viewers)
+        FROM jsonb_to_recordset(${JSON.stringify(sessions.map(([id, viewers]) => ({ id, viewers })))}::jsonb) AS c(id uuid, viewers int)
         JOIN "LiveSession" s ON s.id = c.id AND s.state <> 'ENDED'
         ON CONFLICT ("sessionId", "instanceId") DO UPDATE SET "viewers" = EXCLUDED."viewers", "heartbeatAt" = EXCLUDED."heartbeatAt"`;
     }
