@@ -3,10 +3,12 @@
 // database connection until Prisma gave up (2 s), wasting the work already done, and at
 // ten times its capacity the instance delivered fewer DMs per second than at twice it. Here
 // at most `concurrency` mutations execute at once; the others wait in line for at most
-// `queueMs`, then are refused at once with OVERLOADED (retryable, nothing was changed).
+// `queueMs`, then are refused at once with OVERLOADED (retryable, nothing was changed), as
+// are admitted mutations whose transaction the saturated database timed out (rolled back).
 // Queries and subscriptions are not limited.
 import type { Plugin } from '@envelop/core';
 import { getOperationAST, GraphQLError, type ExecutionResult } from 'graphql';
+import { isTransactionTimeout } from './errors.ts';
 
 export interface AdmissionLimits {
   /** mutations executing at once per instance */
@@ -49,9 +51,19 @@ class Gate {
   }
 }
 
-const overloaded = (): ExecutionResult => ({
-  errors: [new GraphQLError('This instance is at capacity: nothing was changed, retry shortly.', { extensions: { code: 'OVERLOADED', http: { status: 503 } } })],
-});
+const overloadedError = (path?: readonly (string | number)[]) =>
+  new GraphQLError('This instance is at capacity: nothing was changed, retry shortly.', { path, extensions: { code: 'OVERLOADED', http: { status: 503 } } });
+const overloaded = (): ExecutionResult => ({ errors: [overloadedError()] });
+
+/**
+ * A mutation admitted but refused by a saturated database (its transaction could not start
+ * or ran out of time, and was rolled back) is overload too: the same retryable OVERLOADED,
+ * not a masked fault.
+ */
+function overloadForTransactionTimeouts(result: ExecutionResult): ExecutionResult {
+  if (!result.errors?.some((error) => isTransactionTimeout(error.originalError))) return result;
+  return { ...result, errors: result.errors.map((error) => (isTransactionTimeout(error.originalError) ? overloadedError(error.path) : error)) };
+}
 
 export function useMutationAdmission(limits: AdmissionLimits): Plugin {
   const gate = new Gate(limits.concurrency);
@@ -61,7 +73,7 @@ export function useMutationAdmission(limits: AdmissionLimits): Plugin {
       setExecuteFn(async (executeArgs) => {
         if (!(await gate.enter(limits.queueMs))) return overloaded();
         try {
-          return await executeFn(executeArgs);
+          return overloadForTransactionTimeouts((await executeFn(executeArgs)) as ExecutionResult);
         } finally {
           gate.leave();
         }

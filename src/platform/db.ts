@@ -123,14 +123,17 @@ async function openAndMigrate(target: DbTarget, options: { migrate?: boolean }):
     // point at the caller, which cost ~5% of the CPU of a DM under load
     const prisma = new PrismaClient({ adapter: opened.factory, errorFormat: 'minimal' });
     await prisma.$connect();
+    let closing: Promise<void> | undefined;
     return {
       prisma,
       factory: opened.factory,
       pglite: opened.pglite,
-      async close() {
-        await prisma.$disconnect();
-        await opened.close();
-      },
+      // once: a second call (a test that cut the database off before closing the app) waits for the first
+      close: () =>
+        (closing ??= (async () => {
+          await prisma.$disconnect();
+          await opened.close();
+        })()),
     };
   } catch (error) {
     await opened.close();

@@ -183,3 +183,15 @@ export function isTransientDatabaseError(error: unknown): boolean {
 export function transientRefusal(error: unknown): GraphQLError | null {
   return isTransientDatabaseError(error) ? serviceUnavailable() : null;
 }
+
+/**
+ * Prisma's refusal of a transaction that could not get a connection in time, or that ran past
+ * its timeout (P2028): the database is saturated and the transaction was rolled back, so
+ * nothing it wrote is stored. Other P2028 cases (a transaction used after it committed) are
+ * bugs, not load, and stay faults.
+ */
+export function isTransactionTimeout(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (e?.code !== 'P2028' || typeof e.message !== 'string') return false;
+  return e.message.includes('Unable to start a transaction in the given time') || e.message.includes('on an expired transaction');
+}

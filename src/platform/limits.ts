@@ -1,26 +1,43 @@
-// Refuses connection pages larger than MAX_PAGE_SIZE before anything executes, whether
-// `first`/`last` are literals or variables (Pothos would silently clamp them). Literals are
-// refused while the document is validated, before the cost limit (which multiplies by them)
-// can give a less specific answer; variables when the operation runs.
+// Refuses pages larger than a field allows before anything executes, whether `first`/`last`
+// are literals or variables (Pothos would silently clamp them). Connections allow
+// MAX_PAGE_SIZE; a field that documents another limit declares it with `pageSizeLimit(n)`.
+// Literals are refused while the document is validated, before the cost limit (which
+// multiplies by them) can give a less specific answer; variables when the operation runs.
 import type { Plugin } from '@envelop/core';
-import { GraphQLError, Kind, visit, type DocumentNode, type ValidationContext, type ValueNode } from 'graphql';
+import { GraphQLError, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValueNode } from 'graphql';
 import { MAX_PAGE_SIZE } from './builder.ts';
 
-function oversizedPageArgument(document: DocumentNode, variables: Record<string, unknown> | null | undefined): string | null {
-  let found: string | null = null;
+/** Field extensions giving a field's own cap on `first`/`last` (e.g. a log read in larger pages). */
+export function pageSizeLimit(max: number): { maxPageSize: number } {
+  return { maxPageSize: max };
+}
+
+interface Oversized {
+  argument: string;
+  max: number;
+}
+
+function oversizedPageArgument(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): Oversized | null {
+  let found: Oversized | null = null;
   const valueOf = (node: ValueNode): unknown => (node.kind === Kind.INT ? Number(node.value) : node.kind === Kind.VARIABLE ? variables?.[node.name.value] : null);
-  visit(document, {
-    Argument(node) {
-      if (found || (node.name.value !== 'first' && node.name.value !== 'last')) return;
-      const value = valueOf(node.value);
-      if (typeof value === 'number' && (value > MAX_PAGE_SIZE || value < 0)) found = node.name.value;
-    },
-  });
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Argument(node) {
+        if (found || (node.name.value !== 'first' && node.name.value !== 'last')) return;
+        const declared = typeInfo.getFieldDef()?.extensions?.maxPageSize;
+        const max = typeof declared === 'number' ? declared : MAX_PAGE_SIZE;
+        const value = valueOf(node.value);
+        if (typeof value === 'number' && (value > max || value < 0)) found = { argument: node.name.value, max };
+      },
+    }),
+  );
   return found;
 }
 
-function refusal(argument: string) {
-  return { errors: [new GraphQLError(`${argument} must be between 0 and ${MAX_PAGE_SIZE}.`, { extensions: { code: 'PAGE_SIZE_EXCEEDED' } })] };
+function refusal({ argument, max }: Oversized) {
+  return { errors: [new GraphQLError(`${argument} must be between 0 and ${max}.`, { extensions: { code: 'PAGE_SIZE_EXCEEDED' } })] };
 }
 
 /** documents refused for a literal page size: other limits (cost) stay quiet about them */
@@ -31,10 +48,10 @@ function literalPageSizeRule(context: ValidationContext) {
   return {
     // on the Document, so it is decided before any OperationDefinition rule (cost) runs
     Document(document: DocumentNode) {
-      const argument = oversizedPageArgument(document, {});
-      if (!argument) return;
+      const oversized = oversizedPageArgument(context.getSchema(), document, {});
+      if (!oversized) return;
       refusedDocuments.add(document);
-      for (const error of refusal(argument).errors) context.reportError(error);
+      for (const error of refusal(oversized).errors) context.reportError(error);
     },
   };
 }
@@ -45,12 +62,12 @@ export function usePageSizeLimit(): Plugin {
       addValidationRule(literalPageSizeRule);
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const argument = oversizedPageArgument(args.document, args.variableValues as Record<string, unknown>);
-      if (argument) setResultAndStopExecution(refusal(argument));
+      const oversized = oversizedPageArgument(args.schema, args.document, args.variableValues as Record<string, unknown>);
+      if (oversized) setResultAndStopExecution(refusal(oversized));
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const argument = oversizedPageArgument(args.document, args.variableValues as Record<string, unknown>);
-      if (argument) setResultAndStopExecution(refusal(argument));
+      const oversized = oversizedPageArgument(args.schema, args.document, args.variableValues as Record<string, unknown>);
+      if (oversized) setResultAndStopExecution(refusal(oversized));
     },
   };
 }

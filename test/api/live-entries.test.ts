@@ -11,6 +11,7 @@ import {
   endLive,
   expectRefused,
   liveApi,
+  liveLead,
   liveSuite,
   scheduleLive,
   setGetLeads,
@@ -246,6 +247,55 @@ describe('the GET_LEADS entry', () => {
     await setVisible(team.owner, entry.id, false);
     await expectRefused(t, team.shop, () => liveApi(team.owner).setVisible(entry.id, true), ['GET_LEADS_OFF', ['id']]);
     expect((await liveApi(team.owner).removeEntry(entry.id)).userErrors).toEqual([]);
+    await endLive(team.owner, id);
+  });
+
+  it('leaves the room when its form is switched off: the host hears why, viewers see it vanish, ended lives keep their log', async () => {
+    const seasonal = await approvedLeadForm(t, team.handle('owner'), team.shop, { name: 'Winter offer' });
+    // an earlier live that showed the form has ended: its log and entries are history
+    const earlier = await startLive(team.owner, team.shop);
+    const earlierEntry = await addEntry(team.owner, earlier, { type: 'GET_LEADS', leadFormId: seasonal });
+    await setVisible(team.owner, earlierEntry.id, true);
+    await endLive(team.owner, earlier);
+    const earlierLog = await storedEvents(t, earlier);
+
+    const id = await startLive(team.owner, team.shop);
+    const entry = await addEntry(team.owner, id, { type: 'GET_LEADS', leadFormId: seasonal });
+    await setVisible(team.owner, entry.id, true);
+    const room = watchRoom(t.as('switch.viewer'), id);
+    expect((await room.value()).entries.map((e) => [e.id, e.leadFormName])).toEqual([[entry.id, 'Winter offer']]);
+    const host = watchHost(team.as('analyst'), id, (await storedEvents(t, id)).at(-1)!.seq);
+
+    await setGetLeads(team.as('admin'), seasonal, false);
+    expect(await host.value()).toMatchObject({
+      type: 'ENTRY_CHANGED',
+      entry: { entryId: entry.id, change: 'HIDDEN', reason: 'GET_LEADS_OFF', type: 'GET_LEADS', formName: 'Winter offer', visible: false },
+    });
+    expect((await room.value()).entries).toEqual([]);
+    expect(await t.db.liveEntry.findUniqueOrThrow({ where: { id: localId(entry.id) } })).toMatchObject({ visible: false });
+    expect((await liveLead(t.as('switch.viewer'), seasonal, id)).userErrors.map((e) => e.code)).toEqual(['LEAD_FORM_NOT_LIVE']);
+    expect(await storedEvents(t, earlier)).toEqual(earlierLog);
+    expect(await t.db.liveEntry.findUniqueOrThrow({ where: { id: localId(earlierEntry.id) } })).toMatchObject({ visible: true });
+
+    // switching it on again does not show it by itself: the host decides
+    await setGetLeads(team.as('admin'), seasonal, true);
+    expect(await room.quiet(300)).toBe(true);
+    await setVisible(team.owner, entry.id, true);
+    expect(await host.value()).toMatchObject({ type: 'ENTRY_CHANGED', entry: { entryId: entry.id, change: 'SHOWN', reason: null } });
+    expect((await room.value()).entries.map((e) => e.id)).toEqual([entry.id]);
+    await endLive(team.owner, id);
+  });
+
+  it('hides a visible entry of a scheduled live too', async () => {
+    const prepared = await approvedLeadForm(t, team.handle('owner'), team.shop, { name: 'Pre-order' });
+    const id = await scheduleLive(team.owner, team.shop);
+    const entry = await addEntry(team.owner, id, { type: 'GET_LEADS', leadFormId: prepared });
+    await setVisible(team.owner, entry.id, true);
+    await setGetLeads(team.owner, prepared, false);
+    expect((await storedEvents(t, id)).at(-1)).toMatchObject({ type: 'ENTRY_CHANGED', payload: { entryId: localId(entry.id), change: 'HIDDEN', reason: 'GET_LEADS_OFF' } });
+    expect((await liveApi(team.owner).start(id)).userErrors).toEqual([]);
+    const room = watchRoom(t.as('switch.early'), id);
+    expect((await room.value()).entries).toEqual([]);
     await endLive(team.owner, id);
   });
 });

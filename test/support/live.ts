@@ -20,7 +20,7 @@ export const EVENT_FIELDS = /* GraphQL */ `
   seq type at sessionId
   viewerMessage { messageId conversationId viewerHandle kind text }
   lead { leadId formName viewerHandle answers { question label answer } }
-  entry { entryId change type function label target formName visible }
+  entry { entryId change reason type function label target formName visible }
   settings { title sellsProducts allowViewerMessages autoResponsesEnabled reminderIntervalMinutes reminderText }
   stats { ${STATS_FIELDS} }
   reminder`;
@@ -211,6 +211,7 @@ export interface LiveEvent {
   entry: {
     entryId: string;
     change: string;
+    reason: string | null;
     type: string;
     function: string | null;
     label: string | null;

@@ -1,10 +1,12 @@
 // Lead forms (create, edit, submit for review, the Get Leads switch) and Get Leads entries
 // on short videos. Reviews go through the shared review queue.
 import type { LeadFormCallToAction, LeadQuestion } from '../../generated/prisma/enums.ts';
-import type { Prisma } from '../../generated/prisma/client.ts';
+import type { LeadForm, Prisma } from '../../generated/prisma/client.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
+import { PendingEvents } from '../../platform/events.ts';
+import type { PubSub } from '../../platform/pubsub.ts';
 import { registerReviewable } from '../reviews/registry.ts';
 import { submitForReview } from '../reviews/service.ts';
 import { checkLeadFormFields, checkSubmittable, questionOrder, type LeadFormFields } from './rules.ts';
@@ -103,12 +105,44 @@ export async function submitLeadForm(db: Db, clock: Clock, id: string, submitted
   });
 }
 
-export async function setGetLeads(db: Db, id: string, enabled: boolean) {
-  return db.$transaction(async (tx) => {
+export interface GetLeadsSwitchedOff {
+  form: LeadForm;
+  events: PendingEvents;
+  now: Date;
+}
+
+/** Reactions to a form's Get Leads switch turning off, inside its transaction (e.g. live rooms hide its entry). */
+export type GetLeadsOffHook = (tx: Tx, event: GetLeadsSwitchedOff) => Promise<void>;
+const getLeadsOffHooks: GetLeadsOffHook[] = [];
+export function registerGetLeadsOffHook(hook: GetLeadsOffHook): void {
+  getLeadsOffHooks.push(hook);
+}
+
+/**
+ * The Get Leads switch. The form row stays locked until commit, so whatever shows the form
+ * elsewhere (holdGetLeadsSwitch) either finishes first, and the hooks see it, or waits and
+ * then finds the switch off.
+ */
+export async function setGetLeads(deps: { db: Db; clock: Clock; pubsub: PubSub }, id: string, enabled: boolean) {
+  const events = new PendingEvents();
+  const updated = await deps.db.$transaction(async (tx) => {
     const form = await lockForm(tx, id);
     if (enabled && form.status !== 'APPROVED') refuse('LEAD_FORM_NOT_APPROVED', ['id'], 'Only an approved form can collect leads.');
-    return tx.leadForm.update({ where: { id }, data: { getLeadsEnabled: enabled } });
+    const changed = await tx.leadForm.update({ where: { id }, data: { getLeadsEnabled: enabled } });
+    if (!enabled) for (const hook of getLeadsOffHooks) await hook(tx, { form: changed, events, now: deps.clock.now() });
+    return changed;
   });
+  events.publishTo(deps.pubsub);
+  return updated;
+}
+
+/**
+ * Keeps a form's Get Leads switch as it is until the transaction ends, for a change that
+ * shows the form (switching it off waits). Take it before locking anything the switch's hooks
+ * lock (a live session), so both take their locks in the same order.
+ */
+export async function holdGetLeadsSwitch(tx: Tx, formId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "LeadForm" WHERE id = ${formId}::uuid FOR SHARE`;
 }
 
 /** Why a form cannot be used as a Get Leads entry (empty when it can). Used for videos and live rooms. */

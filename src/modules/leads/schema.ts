@@ -403,10 +403,10 @@ builder.mutationFields((t) => ({
   }),
   leadFormSetGetLeads: t.field({
     type: LeadFormPayload,
-    description: 'The Get Leads switch: on only for approved forms (approval turns it on); off to edit. Owners and admins who work on the account.',
+    description: 'The Get Leads switch: on only for approved forms (approval turns it on); off to edit. Turning it off hides the form’s entries in live rooms. Owners and admins who work on the account.',
     authScopes: accountScope(managerRoles, formAccount),
     args: { id: t.arg.globalID({ required: true, for: LeadFormRef, description: 'The form.' }), enabled: t.arg.boolean({ required: true, description: 'true: collect leads and show the entry; false: stop.' }) },
-    resolve: (_root, { id, enabled }, ctx) => attempt(async () => ({ formId: (await forms.setGetLeads(ctx.db, id.id, enabled)).id })),
+    resolve: (_root, { id, enabled }, ctx) => attempt(async () => ({ formId: (await forms.setGetLeads(ctx, id.id, enabled)).id })),
   }),
   postCreate: t.field({
     type: PostPayload,

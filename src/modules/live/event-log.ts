@@ -4,18 +4,57 @@
 import type { LiveEvent, Prisma } from '../../generated/prisma/client.ts';
 import type { LiveEventType } from '../../generated/prisma/enums.ts';
 import type { Db, Tx } from '../../platform/db.ts';
+import { refuse } from '../../platform/errors.ts';
 import type { PendingEvents } from '../../platform/events.ts';
 import './events.ts';
 
-export async function appendEvent(tx: Tx, events: PendingEvents, sessionId: string, type: LiveEventType, payload: Prisma.InputJsonValue, at: Date): Promise<number> {
+/**
+ * The states a session must be in for an event of each type to be numbered. Viewers' DMs and
+ * leads, stats and reminders belong to a running live; the host may prepare entries and
+ * settings before it. Nothing is numbered once a session has ended, so LIVE_ENDED (appended
+ * by the end itself, before the state changes) is always the last event.
+ */
+const numberedWhile: Record<LiveEventType, 'LIVE' | 'NOT_ENDED'> = {
+  VIEWER_MESSAGE: 'LIVE',
+  LEAD_SUBMITTED: 'LIVE',
+  STATS: 'LIVE',
+  REMINDER: 'LIVE',
+  ENTRY_CHANGED: 'NOT_ENDED',
+  SETTINGS_CHANGED: 'NOT_ENDED',
+  LIVE_ENDED: 'NOT_ENDED',
+};
+
+/**
+ * Appends an event, or refuses it (rolling back the whole transaction) when the session is
+ * not in a state that takes it: LIVE_NOT_RUNNING for events of a running live, LIVE_ENDED for
+ * the others. The state is checked by the statement that takes the number, under the row
+ * lock, so a session that ends while this transaction waits for the lock refuses it.
+ */
+export async function appendEvent(
+  tx: Tx,
+  events: PendingEvents,
+  sessionId: string,
+  type: LiveEventType,
+  payload: Prisma.InputJsonValue,
+  at: Date,
+  field: string[] | null = null,
+): Promise<number> {
+  const liveOnly = numberedWhile[type] === 'LIVE';
   // one statement: the session row stays locked from taking the number until COMMIT, so the
   // shorter the rest of the transaction, the more events a session can take per second
   // (timestamps are stored as UTC timestamp(3): an ISO string cast, not a zone-shifted timestamptz)
-  const [{ seq }] = await tx.$queryRaw<{ seq: number }[]>`
-    WITH next AS (UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1 WHERE id = ${sessionId}::uuid RETURNING "lastSeq")
+  const rows = await tx.$queryRaw<{ seq: number }[]>`
+    WITH next AS (
+      UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1
+      WHERE id = ${sessionId}::uuid AND state <> 'ENDED' AND (state = 'LIVE' OR NOT ${liveOnly}::boolean)
+      RETURNING "lastSeq")
     INSERT INTO "LiveEvent" ("sessionId", "seq", "type", "payload", "createdAt")
     SELECT ${sessionId}::uuid, "lastSeq", ${type}::"LiveEventType", ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamp(3) FROM next
     RETURNING "seq"`;
+  if (rows.length === 0) {
+    refuse(liveOnly ? 'LIVE_NOT_RUNNING' : 'LIVE_ENDED', field);
+  }
+  const [{ seq }] = rows;
   events.add('live', sessionId, { sessionId, seq, type, payload, at: at.toISOString() });
   return seq;
 }

@@ -1,14 +1,19 @@
 // The live room's part in other modules' transactions: a viewer DM or a lead sent from a
 // live is refused when the live does not allow it, and otherwise lands in the session's
-// event log in the same transaction as the message or lead itself.
+// event log in the same transaction as the message or lead itself; a lead form switched off
+// leaves the live rooms that show it. The checks here answer early with the right code; the
+// one that decides is taken when the event is numbered (event-log.ts), under the session's
+// row lock, so a live that ends meanwhile refuses it.
 import type { Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
 import { questionLabels, type Answer } from '../leads/rules.ts';
+import { registerGetLeadsOffHook } from '../leads/forms.ts';
 import { registerLeadHook } from '../leads/service.ts';
 import { registerAutoReplyGuard, registerInboundHook } from '../messaging/service.ts';
 import { appendEvent } from './event-log.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { existingLiveRuntime } from './runtime.ts';
+import { hideEntriesOfSwitchedOffForm } from './service.ts';
 
 const sessionColumns = { accountId: true, state: true, allowViewerMessages: true, autoResponsesEnabled: true } as const;
 
@@ -62,6 +67,7 @@ registerInboundHook(async (tx, event) => {
       text: event.message.text,
     },
     event.now,
+    ['context', 'liveSessionId'],
   );
   event.events.afterCommit(() => statsChanged(event.runtime, sessionId));
 });
@@ -83,6 +89,9 @@ registerLeadHook(async (tx, { lead, formName, events, runtime }) => {
     'LEAD_SUBMITTED',
     { leadId: lead.id, formId: lead.formId, formName, viewerHandle: viewer.handle, answers },
     lead.createdAt,
+    ['input', 'liveSessionId'],
   );
   events.afterCommit(() => statsChanged(runtime, lead.liveSessionId!));
 });
+
+registerGetLeadsOffHook((tx, { form, events, now }) => hideEntriesOfSwitchedOffForm(tx, events, form.id, form.name, now));

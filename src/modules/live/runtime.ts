@@ -2,7 +2,8 @@
 // conditional update, so several instances never double it), trailing STATS for changes
 // inside the throttle window, and REMINDER events every N minutes. Each instance remembers
 // when a session's next STATS may come at the earliest, so changes inside the window cost
-// no database round trip (the next tick, or change, after it makes the claim).
+// no database round trip (the next tick, or change, after it makes the claim). The tick also
+// keeps this instance's viewer presence alive and forgets instances that died (viewer-count.ts).
 import type { AppServices } from '../../platform/context.ts';
 import { isTransientDatabaseError } from '../../platform/errors.ts';
 import { PendingEvents } from '../../platform/events.ts';
@@ -24,7 +25,9 @@ export class LiveRuntime {
   readonly viewers: ViewerCounter;
 
   constructor(private readonly services: AppServices) {
-    this.viewers = new ViewerCounter(services.db, (sessionId) => this.statsChanged(sessionId));
+    this.viewers = new ViewerCounter(services.db, services.clock, (sessionId) => this.statsChanged(sessionId), (error) => {
+      if (!services.runtime.isStopped) console.error('viewer presence heartbeat failed', error);
+    });
   }
 
   start(): void {
@@ -67,7 +70,7 @@ export class LiveRuntime {
         return 'throttled';
       }
       this.notBefore.set(sessionId, now.getTime() + STATS_INTERVAL_MS);
-      await appendEvent(tx, events, sessionId, 'STATS', { ...(await computeStats(tx, sessionId)) }, now);
+      await appendEvent(tx, events, sessionId, 'STATS', { ...(await computeStats(tx, sessionId, now)) }, now);
       return 'emitted';
     });
     if (outcome !== 'throttled') this.dirty.delete(sessionId);
@@ -105,6 +108,7 @@ export class LiveRuntime {
     this.running ??= (async () => {
       try {
         await this.emitDueReminders();
+        await this.viewers.tick();
         for (const sessionId of [...this.dirty]) if (!this.throttled(sessionId)) await this.flushStats(sessionId);
         // forget windows that are over for sessions with nothing pending
         for (const sessionId of this.notBefore.keys()) if (!this.dirty.has(sessionId) && !this.throttled(sessionId)) this.notBefore.delete(sessionId);
@@ -123,6 +127,7 @@ export class LiveRuntime {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running;
+    await this.viewers.stop();
   }
 }
 

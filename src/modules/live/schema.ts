@@ -5,6 +5,7 @@ import { LiveEntryType, LiveEventType, LiveFunction, LiveSessionState } from '..
 import { allRoles, operatorRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
+import { pageSizeLimit } from '../../platform/limits.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { relay } from '../../platform/streams.ts';
@@ -63,6 +64,9 @@ const LiveEventTypeEnum = builder.enumType(LiveEventType, {
 
 const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
 
+/** LiveSession.events reads the log in pages of at most this many events. */
+const EVENTS_PAGE_MAX = 500;
+
 export const MoneyRef = builder.objectRef<{ currency: string; amountMinor: number }>('Money').implement({
   description: 'An amount in minor units (cents) of an ISO 4217 currency.',
   fields: (t) => ({
@@ -74,7 +78,9 @@ export const MoneyRef = builder.objectRef<{ currency: string; amountMinor: numbe
 const LiveStatsRef = builder.objectRef<LiveStats>('LiveStats').implement({
   description: 'A live session’s figures so far.',
   fields: (t) => ({
-    viewers: t.exposeInt('viewers', { description: 'Watching now.' }),
+    viewers: t.exposeInt('viewers', {
+      description: 'Watching now, counted through the API instances that reported within the last 30 seconds (a crashed instance’s viewers drop out after that); 0 once the live has ended.',
+    }),
     peakViewers: t.exposeInt('peakViewers', { description: 'The most viewers watching at once so far.' }),
     messages: t.exposeInt('messages', { description: 'Viewer DMs sent from this live.' }),
     leads: t.exposeInt('leads', { description: 'Leads submitted from this live.' }),
@@ -128,15 +134,16 @@ export const LiveSessionRef = builder.prismaNode('LiveSession', {
     reminderText: t.exposeString('reminderText', { nullable: true, description: 'The reminder’s prompt (at most 150 characters); null uses a default prompt to send a DM.' }),
     lastSeq: t.exposeInt('lastSeq', { description: 'Sequence number of the latest event.' }),
     entries: t.relation('entries', { description: 'Every entry, hidden or visible, in room order.', query: { orderBy: [{ position: 'asc' }, { id: 'asc' }] } }),
-    stats: t.field({ type: LiveStatsRef, description: 'The figures now.', resolve: (s, _a, ctx) => computeStats(ctx.db, s.id) }),
+    stats: t.field({ type: LiveStatsRef, description: 'The figures now.', resolve: (s, _a, ctx) => computeStats(ctx.db, s.id, ctx.clock.now()) }),
     events: t.field({
       type: [LiveEventRef],
-      description: 'The event log after a sequence number (at most 500 per call).',
+      description: `The event log after a sequence number, in order (at most ${EVENTS_PAGE_MAX} per call).`,
+      extensions: pageSizeLimit(EVENTS_PAGE_MAX),
       args: {
-        afterSeq: t.arg.int({ defaultValue: 0, description: 'Only events with a larger sequence number.' }),
-        first: t.arg.int({ defaultValue: 100, description: 'How many events at most, oldest first.' }),
+        afterSeq: t.arg.int({ defaultValue: 0, description: 'Events with a greater seq are returned; 0 for the whole log.' }),
+        first: t.arg.int({ defaultValue: 100, description: `How many events, 0 to ${EVENTS_PAGE_MAX}; more is refused (PAGE_SIZE_EXCEEDED).` }),
       },
-      resolve: (s, args, ctx) => loadEvents(ctx.db, s.id, args.afterSeq ?? 0, undefined, Math.min(Math.max(args.first ?? 100, 0), 500)),
+      resolve: (s, args, ctx) => loadEvents(ctx.db, s.id, args.afterSeq ?? 0, undefined, args.first ?? 100),
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When it was scheduled.' }),
   }),
@@ -177,6 +184,11 @@ const EntryChangedEventRef = builder.objectRef<P>('LiveEntryChanged').implement(
   fields: (t) => ({
     entryId: t.id({ description: 'Global id of the LiveEntry.', resolve: (p) => encodeGlobalID('LiveEntry', String(p.entryId)) }),
     change: t.string({ description: 'ADDED, SHOWN, HIDDEN or REMOVED.', resolve: (p) => String(p.change) }),
+    reason: t.string({
+      nullable: true,
+      description: 'Why the entry changed when no one of the team changed it: GET_LEADS_OFF (its lead form’s Get Leads switch was turned off, so it was hidden). Null for the team’s own changes.',
+      resolve: (p) => (p.reason as string | null) ?? null,
+    }),
     type: t.field({ type: LiveEntryTypeEnum, description: 'GET_LEADS or BUSINESS.', resolve: (p) => p.type as never }),
     function: t.field({ type: LiveFunctionEnum, nullable: true, description: 'For BUSINESS: what it opens.', resolve: (p) => (p.function as never) ?? null }),
     label: t.string({ nullable: true, description: 'For BUSINESS: the label.', resolve: (p) => (p.label as string | null) ?? null }),

@@ -7,7 +7,7 @@ import type { Tx } from '../../platform/db.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import { isHttpUrl, isPhoneNumber } from '../business-page/rules.ts';
-import { checkAttachableForm } from '../leads/forms.ts';
+import { checkAttachableForm, holdGetLeadsSwitch } from '../leads/forms.ts';
 import { eligibilityRefusals } from './eligibility.ts';
 import { appendEvent } from './event-log.ts';
 import { announceRoom } from './room.ts';
@@ -81,8 +81,11 @@ export async function endSession(deps: Deps, sessionId: string) {
   return change(deps, async (tx, events, now) => {
     const session = await lockSession(tx, sessionId);
     if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id'], 'This live has already ended.');
-    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'ENDED', endedAt: now, viewerCount: 0 } });
-    await appendEvent(tx, events, sessionId, 'LIVE_ENDED', { endedAt: now.toISOString(), stats: { ...(await computeStats(tx, sessionId)) } }, now);
+    // under the row lock every event numbered so far is committed or waits behind this one,
+    // which the new state then refuses: LIVE_ENDED is the last event (taken while not ENDED)
+    await tx.liveViewerPresence.deleteMany({ where: { sessionId } });
+    await appendEvent(tx, events, sessionId, 'LIVE_ENDED', { endedAt: now.toISOString(), stats: { ...(await computeStats(tx, sessionId, now)) } }, now, ['id']);
+    const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'ENDED', endedAt: now } });
     await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -125,7 +128,7 @@ export async function updateSettings(deps: Deps, sessionId: string, input: Setti
         ...(input.reminderIntervalMinutes && !session.reminderIntervalMinutes ? { lastReminderAt: now } : {}),
       },
     });
-    await appendEvent(tx, events, sessionId, 'SETTINGS_CHANGED', settingsPayload(updated), now);
+    await appendEvent(tx, events, sessionId, 'SETTINGS_CHANGED', settingsPayload(updated), now, ['id']);
     if (input.allowViewerMessages !== undefined) await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -172,8 +175,13 @@ function checkBusinessEntry(input: EntryInput, errors: UserError[]) {
   if (!needsUrl && input.function !== 'PHONE' && input.target) errors.push(userError('INVALID', ['input', 'target'], `A ${input.function} entry has no target.`));
 }
 
-function entryPayload(entry: { id: string; type: string; leadFormId: string | null; function: string | null; label: string | null; target: string | null; visible: boolean; position: number }, changeKind: string, formName: string | null) {
-  return { entryId: entry.id, change: changeKind, type: entry.type, leadFormId: entry.leadFormId, formName, function: entry.function, label: entry.label, target: entry.target, visible: entry.visible, position: entry.position };
+function entryPayload(
+  entry: { id: string; type: string; leadFormId: string | null; function: string | null; label: string | null; target: string | null; visible: boolean; position: number },
+  changeKind: string,
+  formName: string | null,
+  reason: string | null = null,
+) {
+  return { entryId: entry.id, change: changeKind, reason, type: entry.type, leadFormId: entry.leadFormId, formName, function: entry.function, label: entry.label, target: entry.target, visible: entry.visible, position: entry.position };
 }
 
 async function formNameOf(tx: Tx, leadFormId: string | null) {
@@ -212,13 +220,16 @@ export async function addEntry(deps: Deps, sessionId: string, input: EntryInput)
         position: Math.max(0, ...existing.map((e) => e.position)) + 1,
       },
     });
-    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(entry, 'ADDED', await formNameOf(tx, entry.leadFormId)), now);
+    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(entry, 'ADDED', await formNameOf(tx, entry.leadFormId)), now, ['sessionId']);
     return entry;
   });
 }
 
-async function lockEntry(tx: Tx, entryId: string) {
+async function lockEntry(tx: Tx, entryId: string, showing = false) {
   const entry = await tx.liveEntry.findUniqueOrThrow({ where: { id: entryId } });
+  // showing a form: its switch cannot turn off until this commits (form first, then session,
+  // the order in which switching it off hides its entries)
+  if (showing && entry.leadFormId) await holdGetLeadsSwitch(tx, entry.leadFormId);
   const session = await lockSession(tx, entry.sessionId);
   if (session.state === 'ENDED') refuse('LIVE_ENDED', ['id']);
   return { entry, session };
@@ -226,21 +237,37 @@ async function lockEntry(tx: Tx, entryId: string) {
 
 export async function setEntryVisible(deps: Deps, entryId: string, visible: boolean) {
   return change(deps, async (tx, events, now) => {
-    const { entry, session } = await lockEntry(tx, entryId);
+    const { entry, session } = await lockEntry(tx, entryId, visible);
     // a form may have been switched off since it was added
     if (visible && entry.leadFormId) refuseIfAny(await checkAttachableForm(tx, session.accountId, entry.leadFormId, ['id']));
     const updated = await tx.liveEntry.update({ where: { id: entryId }, data: { visible } });
-    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload(updated, visible ? 'SHOWN' : 'HIDDEN', await formNameOf(tx, updated.leadFormId)), now);
+    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload(updated, visible ? 'SHOWN' : 'HIDDEN', await formNameOf(tx, updated.leadFormId)), now, ['id']);
     await announceRoom(tx, events, entry.sessionId);
     return updated;
   });
+}
+
+/**
+ * A lead form's Get Leads switch turned off (inside that transaction, the form locked): its
+ * visible entries in lives that have not ended are hidden, the host hears why, and viewers
+ * see them vanish.
+ */
+export async function hideEntriesOfSwitchedOffForm(tx: Tx, events: PendingEvents, formId: string, formName: string, now: Date): Promise<void> {
+  const entries = await tx.liveEntry.findMany({ where: { leadFormId: formId, visible: true, session: { state: { not: 'ENDED' } } }, select: { id: true, sessionId: true } });
+  for (const { id, sessionId } of entries) {
+    const session = await lockSession(tx, sessionId);
+    if (session.state === 'ENDED') continue;
+    const hidden = await tx.liveEntry.update({ where: { id }, data: { visible: false } });
+    await appendEvent(tx, events, sessionId, 'ENTRY_CHANGED', entryPayload(hidden, 'HIDDEN', formName, 'GET_LEADS_OFF'), now);
+    await announceRoom(tx, events, sessionId);
+  }
 }
 
 export async function removeEntry(deps: Deps, entryId: string) {
   return change(deps, async (tx, events, now) => {
     const { entry } = await lockEntry(tx, entryId);
     await tx.liveEntry.delete({ where: { id: entryId } });
-    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload({ ...entry, visible: false }, 'REMOVED', await formNameOf(tx, entry.leadFormId)), now);
+    await appendEvent(tx, events, entry.sessionId, 'ENTRY_CHANGED', entryPayload({ ...entry, visible: false }, 'REMOVED', await formNameOf(tx, entry.leadFormId)), now, ['id']);
     if (entry.visible) await announceRoom(tx, events, entry.sessionId);
     return entry;
   });
@@ -270,16 +297,18 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
   if (!/^[A-Z]{3}$/.test(input.currency)) errors.push(userError('INVALID', ['input', 'currency'], 'Currencies are ISO 4217 codes such as EUR.'));
   if (!Number.isInteger(input.units) || input.units < 1) errors.push(userError('INVALID', ['input', 'units'], 'At least one unit.'));
   refuseIfAny(errors);
-  const session = await deps.db.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
-  if (session.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
-  const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
-  let order;
-  if (input.externalId) {
-    await deps.db.liveOrder.createMany({ data: [data], skipDuplicates: true });
-    order = await deps.db.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
-  } else {
-    order = await deps.db.liveOrder.create({ data });
-  }
+  const order = await deps.db.$transaction(async (tx) => {
+    // the key-share lock keeps the live from ending until the order is stored (the end's
+    // final stats count it) without queueing behind DMs, and an order that waited for an end
+    // reads the row as the end left it: ENDED
+    const [session] = await tx.$queryRaw<{ accountId: string; state: string }[]>`
+      SELECT "accountId", state::text FROM "LiveSession" WHERE id = ${sessionId}::uuid FOR KEY SHARE`;
+    if (session?.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
+    const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
+    if (!input.externalId) return tx.liveOrder.create({ data });
+    await tx.liveOrder.createMany({ data: [data], skipDuplicates: true });
+    return tx.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
+  });
   await liveRuntime(deps as AppServices).statsChanged(sessionId);
   return order;
 }
