@@ -17,6 +17,7 @@ import { openDatabase, type Database } from './platform/db.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
+import { useETag } from './platform/etag.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
@@ -81,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logging: logger,
     maskedErrors: { isDev: config.env === 'development' },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: 1024 * 1024 } }),
-    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults()],
+    plugins: [armor, usePageSizeLimit(), useMutationAdmission(config.admission), useSharedSubscriptionResults(), useETag()],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
       const viewer: Viewer | null = await auth.authenticate(authorization);

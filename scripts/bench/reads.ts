@@ -132,7 +132,8 @@ async function main() {
   try {
     buildApp();
     const startFlags = productionCommand().flags;
-    const app = await startAppProcess(env);
+    // BENCH_APP_FLAGS: more node flags for the app (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
+    const app = await startAppProcess(env, (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean));
     servers.push(app);
     const plain = await startAppProcess(env, [], { flags: [] });
     servers.push(plain);
@@ -160,16 +161,22 @@ async function main() {
 
     type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain';
     const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [] };
+    const only = process.env.BENCH_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
       if (round === 0) for (const list of Object.values(samples)) list.length = 0;
-      samples.hello.push(await load(hello, bodies.hello, {}));
-      samples.viewer.push(await load(app, bodies.viewer, bearer));
-      samples.page.push(await load(app, bodies.page, {}));
-      samples.pagePlain.push(await load(plain, bodies.page, {}));
-      samples.inbox.push(await load(app, bodies.inbox, bearer));
-      samples.inboxPlain.push(await load(plain, bodies.inbox, bearer));
+      const targets: [Key, AppProcess, string, Record<string, string>][] = [
+        ['hello', hello, bodies.hello, {}],
+        ['viewer', app, bodies.viewer, bearer],
+        ['page', app, bodies.page, {}],
+        ['pagePlain', plain, bodies.page, {}],
+        ['inbox', app, bodies.inbox, bearer],
+        ['inboxPlain', plain, bodies.inbox, bearer],
+      ];
+      // BENCH_ONLY=inbox,page: only these (e.g. while profiling)
+      for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers));
     }
+    if (only) return void console.log(JSON.stringify(samples, null, 1)); // partial runs only print
     const m = Object.fromEntries(
       Object.entries(samples).map(([key, list]) => [key, { perSecond: median(list.map((s) => s.perSecond)), cpuMs: median(list.map((s) => s.cpuMs)) }]),
     ) as Record<Key, { perSecond: number; cpuMs: number }>;

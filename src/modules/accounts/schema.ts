@@ -9,6 +9,7 @@ import { platformRoles } from '../../platform/auth.ts';
 import { MemberRole, WhoCanMessage } from '../../generated/prisma/enums.ts';
 import type { Context } from '../../platform/context.ts';
 import { withinReach } from './rules.ts';
+import { announcePublicPageChange } from '../business-page/public-cache.ts';
 import * as accounts from './service.ts';
 
 export const MemberRoleEnum = builder.enumType(MemberRole, {
@@ -310,13 +311,24 @@ builder.mutationFields((t) => ({
     authScopes: (_root, args) => ({ organizationWide: { id: args.organizationId.id, roles: managerRoles } }),
     args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef }), input: t.arg({ type: BusinessAccountCreateInput, required: true }) },
     resolve: (_root, { organizationId, input }, ctx) =>
-      attempt(async () => ({ account: await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) }) })),
+      attempt(async () => {
+        const account = await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) });
+        // the handle may have been cached as having no page
+        announcePublicPageChange(ctx, { handles: [account.handle] });
+        return { account };
+      }),
   }),
   businessAccountUpdate: t.field({
     type: BusinessAccountPayload,
     authScopes: (_root, args) => ({ account: { id: args.id.id, roles: managerRoles } }),
     args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef }), input: t.arg({ type: BusinessAccountUpdateInput, required: true }) },
-    resolve: (_root, { id, input }, ctx) => attempt(async () => ({ account: await accounts.updateAccount(ctx.db, id.id, defined(input)) })),
+    resolve: (_root, { id, input }, ctx) =>
+      attempt(async () => {
+        const account = await accounts.updateAccount(ctx.db, id.id, defined(input));
+        // the public page shows the handle and display name; a new handle may have been cached as having no page
+        announcePublicPageChange(ctx, { accountIds: [account.id], handles: [account.handle] });
+        return { account };
+      }),
   }),
   businessAccountPlatformUpdate: t.field({
     type: BusinessAccountPayload,

@@ -10,6 +10,8 @@ import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg, whileMember } from '../../platform/scopes.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
+import { announcePublicPageChange, publicPageCache } from './public-cache.ts';
+import type { PublicPage } from './public-page.ts';
 import './events.ts';
 import * as pages from './service.ts';
 
@@ -17,12 +19,27 @@ export const GalleryTitleEnum = builder.enumType(GalleryTitle, { name: 'GalleryT
 
 const photoOrder = [{ position: 'asc' as const }, { id: 'asc' as const }];
 
+type PhotoMedia = { contentType: string; size: number };
+
+/** The photo's media facts: carried by the photo when it was loaded with them, else one batched read per operation. */
+function mediaOf<K extends keyof PhotoMedia>(photo: GalleryPhoto & { media?: PhotoMedia }, ctx: Context, key: K): PhotoMedia[K] | Promise<PhotoMedia[K]> {
+  if (photo.media) return photo.media[key];
+  const media = ctx.loader<string, PhotoMedia>('galleryPhotoMedia', async (keys) => {
+    const rows = await ctx.db.mediaObject.findMany({ where: { key: { in: [...keys] } }, select: { key: true, contentType: true, size: true } });
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((k) => byKey.get(k) ?? new Error(`media ${k} is missing`));
+  });
+  return media.load(photo.mediaKey).then((m) => m[key]);
+}
+
 export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
   id: { field: 'id' },
   fields: (t) => ({
-    url: t.string({ select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
-    contentType: t.string({ select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
-    size: t.int({ description: 'Bytes.', select: { media: { select: { size: true } } }, resolve: (photo) => photo.media.size }),
+    // no `select`: a photo of the cached public page carries its media already, and a field
+    // selection would make Pothos reload every such photo
+    url: t.string({ resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
+    contentType: t.string({ resolve: (photo, _args, ctx) => mediaOf(photo, ctx, 'contentType') }),
+    size: t.int({ description: 'Bytes.', resolve: (photo, _args, ctx) => mediaOf(photo, ctx, 'size') }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });
@@ -85,14 +102,6 @@ builder.prismaObjectField('BusinessAccount', 'page', (t) =>
   }),
 );
 
-interface PublicPage {
-  handle: string;
-  displayName: string;
-  info: BusinessInfo | null;
-  title: GalleryTitle;
-  photos: GalleryPhoto[];
-}
-
 const PublicGalleryRef = builder.objectRef<Pick<PublicPage, 'title' | 'photos'>>('PublicGallery').implement({
   fields: (t) => ({
     title: t.field({ type: GalleryTitleEnum, resolve: (g) => g.title }),
@@ -115,24 +124,13 @@ const PublicBusinessPageRef = builder.objectRef<PublicPage>('PublicBusinessPage'
   }),
 });
 
-/** Drops the empty attributes so a visitor sees only what the business filled in. */
-async function loadPublicPage(ctx: Context, handle: string): Promise<PublicPage | null> {
-  const account = await ctx.db.businessAccount.findUnique({
-    where: { handle },
-    select: { handle: true, displayName: true, page: true, photos: { orderBy: photoOrder, include: { media: { select: { contentType: true, size: true } } } } },
-  });
-  if (!account?.page || !pageVisible(account.page, account.photos.length)) return null;
-  const info = infoDisplayable(account.page) ? account.page : null;
-  return { handle: account.handle, displayName: account.displayName, info, title: account.page.galleryTitle, photos: account.photos };
-}
-
 builder.queryField('businessPage', (t) =>
   t.field({
     type: PublicBusinessPageRef,
     nullable: true,
     description: 'The public business page of a handle; null when it is not visible.',
     args: { handle: t.arg.string({ required: true }) },
-    resolve: (_root, args, ctx) => loadPublicPage(ctx, args.handle),
+    resolve: (_root, args, ctx) => publicPageCache(ctx).page(args.handle),
   }),
 );
 
@@ -193,7 +191,10 @@ const GalleryPhotoPayload = payloadType<{ accountId: string; photoId: string; de
 /** Runs a page change and, when it was accepted, tells the account's subscribers. */
 async function pageChange<T extends { accountId?: string }>(ctx: Context, work: () => Promise<T>) {
   const result = await attempt(work);
-  if (result.accountId) ctx.pubsub.publish('businessPage', result.accountId, { accountId: result.accountId, at: ctx.clock.now().toISOString() });
+  if (result.accountId) {
+    announcePublicPageChange(ctx, { accountIds: [result.accountId] });
+    ctx.pubsub.publish('businessPage', result.accountId, { accountId: result.accountId, at: ctx.clock.now().toISOString() });
+  }
   return result;
 }
 
