@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { createFetch } from '@whatwg-node/fetch';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
@@ -19,6 +19,7 @@ import { useMutationAdmission } from './platform/admission.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useETag } from './platform/etag.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
+import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
 import { startJobs } from './jobs.ts';
@@ -103,11 +104,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
 
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  batchSocketWrites(wss);
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
     {
       execute: (args) => (args.rootValue as RootValue).execute(args) as never,
       subscribe: (args) => (args.rootValue as RootValue).subscribe(args) as never,
+      onNext: (ctx, id, _payload, _args, result) => sendSharedResult(ctx.extra.socket, id, result as ExecutionResult) as never,
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams, req: ctx.extra.request, params });
         let document;
