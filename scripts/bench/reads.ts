@@ -72,7 +72,10 @@ async function seed(url: string, databaseUrl: string, token: (handle: string) =>
   const owner = await token('bench_owner');
   const agent = await token('bench_agent');
   await gql(url, agent, '{ viewer { handle } }'); // the agent has signed in once
-  const org = accepted((await gql(url, owner, `mutation { organizationCreate(input: { name: "Bench" }) { organization { id } userErrors { code } } }`)).organizationCreate, 'organizationCreate');
+  const org = accepted(
+    (await gql(url, owner, `mutation { organizationCreate(input: { name: "Bench" }) { organization { id } userErrors { code } } }`)).organizationCreate,
+    'organizationCreate',
+  );
   const account = accepted(
     (
       await gql(
@@ -86,8 +89,11 @@ async function seed(url: string, databaseUrl: string, token: (handle: string) =>
   );
   const accountId: string = account.account.id;
   accepted(
-    (await gql(url, owner, `mutation ($o: ID!) { memberAdd(organizationId: $o, input: { handle: "bench_agent", role: AGENT }) { userErrors { code } } }`, { o: org.organization.id }))
-      .memberAdd,
+    (
+      await gql(url, owner, `mutation ($o: ID!) { memberAdd(organizationId: $o, input: { handle: "bench_agent", role: AGENT }) { userErrors { code } } }`, {
+        o: org.organization.id,
+      })
+    ).memberAdd,
     'memberAdd',
   );
   accepted(
@@ -113,8 +119,13 @@ async function seed(url: string, databaseUrl: string, token: (handle: string) =>
   for (let i = 0; i < CONVERSATIONS; i++) {
     const user = await token(`bench_user${i}`);
     accepted(
-      (await gql(url, user, `mutation { businessMessageSend(handle: "bench.shop", input: { kind: TEXT, text: "Hello, is it open today? (${i})" }) { userErrors { code } } }`))
-        .businessMessageSend,
+      (
+        await gql(
+          url,
+          user,
+          `mutation { businessMessageSend(handle: "bench.shop", input: { kind: TEXT, text: "Hello, is it open today? (${i})" }) { userErrors { code } } }`,
+        )
+      ).businessMessageSend,
       'businessMessageSend',
     );
   }

@@ -45,7 +45,14 @@ const number = (value: number) => (Math.abs(value) >= 100 ? Math.round(value).to
 
 /** The report as a Markdown table (what BENCHMARKS.md shows). */
 export function markdown(report: BenchReport): string {
-  const lines = [`### ${report.title}`, '', report.setup, '', '| figure | value | target | baseline (same run) | ratio | CPU ms / op | met |', '| --- | ---: | --- | --- | ---: | ---: | --- |'];
+  const lines = [
+    `### ${report.title}`,
+    '',
+    report.setup,
+    '',
+    '| figure | value | target | baseline (same run) | ratio | CPU ms / op | met |',
+    '| --- | ---: | --- | --- | ---: | ---: | --- |',
+  ];
   for (const f of report.figures) {
     const met = f.met === undefined ? '–' : f.met ? 'yes' : '**no**';
     lines.push(

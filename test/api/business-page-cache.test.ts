@@ -116,7 +116,11 @@ describe('public business page cache', () => {
     expect((await changed.json()).data.businessPage.info.companyName).toBe('Changed');
 
     // POST and signed-in reads are not tagged (their answers may be the caller's own)
-    const post = await fetch(t.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables: { h: 'cache.shop4' } }) });
+    const post = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables: { h: 'cache.shop4' } }),
+    });
     expect(post.headers.get('etag')).toBeNull();
     const signedIn = await fetch(url, { headers: { authorization: `Bearer ${await t.token(owner)}` } });
     expect(signedIn.status).toBe(200);

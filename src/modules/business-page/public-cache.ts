@@ -28,13 +28,22 @@ interface Entry {
 async function loadPublicPage(db: Db, handle: string): Promise<{ accountId: string | null; page: PublicPage | null }> {
   const account = await db.businessAccount.findUnique({
     where: { handle },
-    select: { id: true, handle: true, displayName: true, page: true, photos: { orderBy: photoOrder, include: { media: { select: { contentType: true, size: true } } } } },
+    select: {
+      id: true,
+      handle: true,
+      displayName: true,
+      page: true,
+      photos: { orderBy: photoOrder, include: { media: { select: { contentType: true, size: true } } } },
+    },
   });
   if (!account) return { accountId: null, page: null };
   if (!account.page || !pageVisible(account.page, account.photos.length)) return { accountId: account.id, page: null };
   // drops the empty attributes so a visitor sees only what the business filled in
   const info = infoDisplayable(account.page) ? account.page : null;
-  return { accountId: account.id, page: { handle: account.handle, displayName: account.displayName, info, title: account.page.galleryTitle, photos: account.photos } };
+  return {
+    accountId: account.id,
+    page: { handle: account.handle, displayName: account.displayName, info, title: account.page.galleryTitle, photos: account.photos },
+  };
 }
 
 export class PublicPageCache implements Stoppable {
