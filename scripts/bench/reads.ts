@@ -172,7 +172,7 @@ async function main() {
 
     type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain';
     const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [] };
-    const only = process.env.BENCH_ONLY?.split(',');
+    const only = process.env.BENCH_READS_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
       if (round === 0) for (const list of Object.values(samples)) list.length = 0;
@@ -184,7 +184,7 @@ async function main() {
         ['inbox', app, bodies.inbox, bearer],
         ['inboxPlain', plain, bodies.inbox, bearer],
       ];
-      // BENCH_ONLY=inbox,page: only these (e.g. while profiling)
+      // BENCH_READS_ONLY=inbox,page: only these (e.g. while profiling)
       for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers));
     }
     if (only) return void console.log(JSON.stringify(samples, null, 1)); // partial runs only print

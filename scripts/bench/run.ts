@@ -78,7 +78,10 @@ async function main() {
   const file = path.join(root, 'BENCHMARKS.md');
   let text = await readFile(file, 'utf8').catch(() => '# Benchmarks\n');
   // sections of benchmarks not run this time are kept from the previous report
-  const previous = text.includes(BEGIN) ? text.slice(text.indexOf(BEGIN), text.indexOf(END)) : '';
+  // the markers on lines of their own (prose may quote them)
+  const at = (marker: string) => text.search(new RegExp(`^${marker}$`, 'm'));
+  const [begin, end] = [at(BEGIN), at(END)];
+  const previous = begin >= 0 && end > begin ? text.slice(begin, end) : '';
   for (const match of previous.matchAll(/<!-- bench:section (\S+) -->\n([\s\S]*?)<!-- \/bench:section -->/g))
     sections[match[1]] ??= `${match[2].trim()}\n\n(from an earlier run)`;
   const body = [
@@ -92,7 +95,7 @@ async function main() {
       .flatMap((name) => [`<!-- bench:section ${name} -->`, sections[name], `<!-- /bench:section -->`, '']),
     END,
   ].join('\n');
-  if (text.includes(BEGIN) && text.includes(END)) text = text.slice(0, text.indexOf(BEGIN)) + body + text.slice(text.indexOf(END) + END.length);
+  if (begin >= 0 && end > begin) text = text.slice(0, begin) + body + text.slice(end + END.length);
   else {
     const title = text.indexOf('\n') + 1;
     text = `${text.slice(0, title)}\n${body}\n${text.slice(title)}`;
