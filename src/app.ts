@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
@@ -21,7 +21,9 @@ import { listenStartupError } from './platform/startup-errors.ts';
 import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
+import { useETag } from './platform/etag.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
+import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
 import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
 import { startJobs } from './jobs.ts';
@@ -103,6 +105,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       useQueryLimits(),
       useMutationAdmission(config.admission),
       useSharedSubscriptionResults(),
+      useETag(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
     context: async (initial) => {
@@ -140,11 +143,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   // a WebSocket message is capped like a request body (ws closes the socket with 1009 past it)
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.sizeLimits.maxBodyBytes });
+  batchSocketWrites(wss);
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const wsServer = useServer(
     {
       execute: (args) => (args.rootValue as RootValue).execute(args) as never,
       subscribe: (args) => (args.rootValue as RootValue).subscribe(args) as never,
+      onNext: (ctx, id, _payload, _args, result) => sendSharedResult(ctx.extra.socket, id, result as ExecutionResult) as never,
       onSubscribe: async (ctx, _id, params) => {
         const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams, req: ctx.extra.request, params });
         let document;

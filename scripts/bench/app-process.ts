@@ -40,12 +40,24 @@ export interface AppProcess {
   /** peaks of process.memoryUsage() inside the app between memoryStart and memoryReport */
   memoryStart(intervalMs: number): Promise<void>;
   memoryReport(): Promise<Record<string, number>>;
+  /** SQL statements the app's pg clients have sent so far (PostgreSQL only) */
+  statements(): Promise<number>;
   stop(): Promise<void>;
 }
 
-/** Starts the built app with `env` (its whole configuration) and waits until it answers GraphQL. */
-export async function startAppProcess(env: Record<string, string | undefined>, extraFlags: string[] = []): Promise<AppProcess> {
-  const { flags, entry } = productionCommand();
+/**
+ * Starts the built app with `env` (its whole configuration) and waits until it answers GraphQL.
+ * `options.flags` replaces npm start's node flags (e.g. [] for plain node); `options.entry`
+ * runs another server instead (the hello-world baseline).
+ */
+export async function startAppProcess(
+  env: Record<string, string | undefined>,
+  extraFlags: string[] = [],
+  options: { flags?: string[]; entry?: string } = {},
+): Promise<AppProcess> {
+  const production = productionCommand();
+  const flags = options.flags ?? production.flags;
+  const entry = options.entry ?? production.entry;
   const port = await freePort();
   const appFlags = [...flags, ...extraFlags];
   const child: ChildProcess = fork(entry, [], {
@@ -78,6 +90,7 @@ export async function startAppProcess(env: Record<string, string | undefined>, e
     flags: appFlags,
     memoryStart: async (intervalMs) => void (await ask('memoryStart', { intervalMs })),
     memoryReport: async () => (await ask<{ peaks: Record<string, number> }>('memoryReport')).peaks,
+    statements: async () => (await ask<{ count: number }>('statements')).count,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM'); // main.ts shuts down gracefully

@@ -19,12 +19,16 @@ import pg from 'pg';
 import { createApp } from '../../src/app.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import { loadConfig } from '../../src/config.ts';
+import { throwawayPostgres } from './database.ts';
+import { fullSize, report, sized, type BenchFigure } from './report.ts';
 import { accepted, gql as request, percentile } from './http.ts';
 
-const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
-const BURST = Number(process.env.BENCH_BURST ?? 2_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// quick sizes (npm run bench) unless BENCH_SIZE=full or the variable is set
+const CONVERSATIONS = sized('BENCH_CONVERSATIONS', 2_000, 10_000);
+const REQUESTS = sized('BENCH_REQUESTS', 30, 100);
+const BURST = sized('BENCH_BURST', 200, 2_000);
+const CONCURRENCY = sized('BENCH_CONCURRENCY', 16, 16);
+const figures: BenchFigure[] = [];
 const PAGE_SIZES = [10, 50, 100];
 /** every 50th conversation has a long history */
 const LONG_HISTORY_EVERY = 50;
@@ -90,27 +94,6 @@ async function run(total: number, concurrency: number, job: (index: number) => P
 }
 
 // ───────────── the database ─────────────
-
-async function throwawayPostgres(url: string) {
-  const name = `livesuite_bench_${Date.now().toString(36)}`;
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const INBOX = /* GraphQL */ `
   query Inbox($accountId: ID!, $first: Int!, $after: String) {
@@ -312,6 +295,8 @@ async function main() {
       const own = Math.min(...perRequest);
       const others = perRequest.filter((n) => n !== own).length;
       counts.set(size, own);
+      figures.push({ name: `inbox(first: ${size}), SQL statements`, value: own, unit: 'per request' });
+      figures.push({ name: `inbox(first: ${size}), ${CONCURRENCY} clients (client in the same process)`, value: concurrent.perSecond, unit: 'requests/s' });
       log(
         `| ${size} | ${own}${others ? ` (${others} with a background statement)` : ''} | ${sequential.p50.toFixed(1)} | ${sequential.p95.toFixed(1)} | ${sequential.perSecond.toFixed(0)} | ${concurrent.perSecond.toFixed(0)} |`,
       );
@@ -367,6 +352,7 @@ async function main() {
       const perMessage = (statements - statementsBefore) / BURST;
       const [automated, inbound] = [(await sentCount()) - automatedBefore, (await inboundCount()) - inboundBefore];
       if (refused > 0 || inbound !== BURST) failures += 1;
+      figures.push({ name: `businessMessageSend, keyword replies ${round === 0 ? 'on' : 'off'}: messages/s (${perMessage.toFixed(1)} statements each)`, value: timing.perSecond, unit: 'messages/s' });
       return `| ${BURST} | ${refused} | ${inbound} | ${automated} | ${perMessage.toFixed(1)} | ${timing.p50.toFixed(1)} | ${timing.p95.toFixed(1)} | ${timing.perSecond.toFixed(0)} |`;
     }
     const withRules = await burst(0);
@@ -389,6 +375,11 @@ async function main() {
     log(`| off ${withoutRules}`);
     log('');
 
+    report({
+      title: `Inbox pages and inbound messages (${engine})`,
+      setup: `The app in the benchmark's process (clients too), ${CONVERSATIONS.toLocaleString('en')} conversations, ${REQUESTS} requests per page size, bursts of ${BURST.toLocaleString('en')} messages; statements counted at the driver.${fullSize ? '' : ' Quick sizes.'} The read pages against hello-world yoga are in \`reads.ts\`.`,
+      figures,
+    });
     if (!constant) {
       console.error(`FAIL: statements per inbox request vary with the page size: ${JSON.stringify([...counts])}, page 2: ${deep}`);
       process.exitCode = 1;

@@ -24,16 +24,18 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { createAuth } from '../../src/platform/auth.ts';
 import { openDatabase } from '../../src/platform/db.ts';
 import { buildApp, startAppProcess, type AppProcess } from './app-process.ts';
 import { accepted, gql, percentile } from './http.ts';
+import { cpuSeconds, fullSize, report, sized } from './report.ts';
+import { throwawayPostgres } from './database.ts';
 
-const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 32);
-const SUBMISSIONS = Number(process.env.BENCH_SUBMISSIONS ?? 5_000);
-const EXPORT_ROWS = Number(process.env.BENCH_EXPORT_ROWS ?? 1_000_000);
+// quick sizes (npm run bench) unless BENCH_SIZE=full or the variable is set
+const CLIENTS = sized('BENCH_CLIENTS', 8, 32);
+const SUBMISSIONS = sized('BENCH_SUBMISSIONS', 300, 5_000);
+const EXPORT_ROWS = sized('BENCH_EXPORT_ROWS', 100_000, 1_000_000);
 const INSERT_BATCH = 100_000;
 const SAMPLE_MS = 50;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -50,18 +52,13 @@ const appEnv = (database: { databaseUrl?: string; dataDir: string }) => ({
 
 // ───────────── /proc ─────────────
 
-/** CPU seconds (user + system) a process has used. */
-function cpuSeconds(pid: number | string): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ
-}
 
 /** CPU seconds used so far by each PostgreSQL backend serving `database` (its command line names it). */
 function postgresCpuSeconds(database: string): Map<string, number> {
   const backends = new Map<string, number>();
   for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
     try {
-      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) backends.set(pid, cpuSeconds(pid));
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(` ${database} `)) backends.set(pid, cpuSeconds(Number(pid)));
     } catch {
       // the process ended meanwhile
     }
@@ -309,6 +306,26 @@ async function main() {
       },
     };
     console.log(JSON.stringify(results, null, 2));
+    const exported = results.export;
+    report({
+      title: 'Leads: capture and the CSV export',
+      setup: `${results.database}; the app as npm start runs it (\`node ${results.appFlags}\`), ${CLIENTS} clients, ${SUBMISSIONS.toLocaleString('en')} submissions; export of ${rows.toLocaleString('en')} leads from a freshly started app (RSS from /proc).${fullSize ? '' : ' Quick sizes.'}`,
+      figures: [
+        { name: '`leadSubmit`', value: capture.perSecond, unit: 'submissions/s', baseline: `API layer only (\`{ viewer { handle } }\`) ${apiLayerOnly.perSecond}/s`, ratio: capture.perSecond / apiLayerOnly.perSecond, cpuMsPerOp: capture.appCpuMsPerRequest },
+        { name: 'idempotent retries', value: idempotentRetries.perSecond, unit: 'requests/s', cpuMsPerOp: idempotentRetries.appCpuMsPerRequest },
+        {
+          name: `export peak RSS (${rows.toLocaleString('en')} rows)`,
+          value: exported.peakRssHighWaterMarkMB,
+          unit: 'MB',
+          target: '< 150 MB (1M rows)',
+          baseline: `RSS after boot ${exported.rssAfterBootMB} MB`,
+          cpuMsPerOp: (exportCpu * 1000) / (rows / 1000),
+          met: exported.peakRssHighWaterMarkMB < 150,
+        },
+        { name: 'export rate', value: exported.rowsPerSecond, unit: 'rows/s' },
+      ],
+      notes: ['CPU per op of the export: ms of app CPU per 1,000 rows.'],
+    });
   } finally {
     await server?.stop();
     await database.drop();
@@ -326,21 +343,13 @@ async function openBenchDatabase(): Promise<BenchDatabase> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-bench-leads-'));
   const base = process.env.DATABASE_URL;
   if (!base) return { dataDir, drop: () => rm(dataDir, { recursive: true, force: true }) };
-  const name = `livesuite_bench_leads_${Date.now().toString(36)}`;
-  const at = (db: string) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: at('postgres') });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`CREATE DATABASE "${name}"`);
+  const postgres = await throwawayPostgres(base, 'livesuite_bench_leads');
   return {
-    databaseUrl: at(name),
+    databaseUrl: postgres.url,
     dataDir,
     async drop() {
-      if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${name}`);
-      else await admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      if (process.env.BENCH_KEEP_DATABASE) console.log(`kept ${postgres.name}`);
+      else await postgres.drop();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

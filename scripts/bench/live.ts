@@ -39,16 +39,18 @@ import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { productionCommand } from './app-process.ts';
 import { accepted, gql, percentile } from './http.ts';
+import { cpuSeconds, fullSize, report, sized, type BenchFigure } from './report.ts';
 
 /** the sustained rates to try, per second (the target is 500) */
-const RATES = (process.env.BENCH_DM_RATES ?? '50,500').split(',').map(Number);
+const RATES = (process.env.BENCH_DM_RATES ?? (fullSize ? '50,500' : '50')).split(',').map(Number);
 /** dm or fanout: run only that part */
 const ONLY = process.env.BENCH_ONLY;
-const SECONDS = Number(process.env.BENCH_DM_SECONDS ?? 10);
-const DM_VIEWERS = Number(process.env.BENCH_DM_VIEWERS ?? 200);
-const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 100);
-const PER_SOCKET = Number(process.env.BENCH_SUBSCRIPTIONS_PER_SOCKET ?? 100);
-const SEQUENTIAL = Number(process.env.BENCH_DM_SEQUENTIAL ?? 100);
+// quick sizes (npm run bench) unless BENCH_SIZE=full or the variable is set
+const SECONDS = sized('BENCH_DM_SECONDS', 5, 10);
+const DM_VIEWERS = sized('BENCH_DM_VIEWERS', 50, 200);
+const SOCKETS = sized('BENCH_SOCKETS', 40, 100);
+const PER_SOCKET = sized('BENCH_SUBSCRIPTIONS_PER_SOCKET', 100, 100);
+const SEQUENTIAL = sized('BENCH_DM_SEQUENTIAL', 30, 100);
 const TOGGLES = 3;
 const DRAIN_MS = 60_000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -577,6 +579,7 @@ async function fanOut() {
     const subscriptions = opened.subscriptions as number;
 
     const toggles: { request: number; first: number; all: number; arrived: number }[] = [];
+    const cpuBeforeToggles = cpuSeconds(server.pid);
     for (let round = 0; round < TOGGLES; round++) {
       const visible = round % 2 === 0;
       await viewers.call({ cmd: 'arm', entries: visible ? 1 : 0 });
@@ -590,12 +593,14 @@ async function fanOut() {
       toggles.push({ request: answered - t0, first: result.first - t0, all: result.last - t0, arrived: result.arrived });
       await sleep(500);
     }
+    const toggleCpu = cpuSeconds(server.pid) - cpuBeforeToggles;
 
     // the baseline: the same frames through a raw ws server, on as many sockets
     const { port } = await server.call({ cmd: 'rawListen' });
     await viewers.call({ cmd: 'rawOpen', port, sockets: SOCKETS, perSocket: PER_SOCKET });
     const frames = Array.from({ length: PER_SOCKET }, () => JSON.stringify({ id: randomUUID(), type: 'next', payload: opened.snapshot }));
     const raw: { all: number; arrived: number }[] = [];
+    const cpuBeforeRaw = cpuSeconds(server.pid);
     for (let round = 0; round < TOGGLES; round++) {
       await viewers.call({ cmd: 'rawArm', perSocket: PER_SOCKET });
       const { at } = await server.call({ cmd: 'rawBroadcast', frames });
@@ -603,7 +608,10 @@ async function fanOut() {
       raw.push({ all: result.last - at, arrived: result.arrived });
       await sleep(500);
     }
+    const rawCpu = cpuSeconds(server.pid) - cpuBeforeRaw;
     return {
+      /** server CPU µs per delivered frame (the toggles include their mutation) */
+      cpuUsPerDelivery: { graphql: (toggleCpu * 1e6) / (TOGGLES * subscriptions), raw: (rawCpu * 1e6) / (TOGGLES * subscriptions) },
       subscriptions,
       openSeconds: opened.seconds as number,
       frameBytes: Buffer.byteLength(frames[0]),
@@ -642,6 +650,7 @@ async function main() {
       .join(', ')} at the start), Node ${process.version}.`,
   );
   log();
+  const dmFigures: BenchFigure[] = [];
   if (ONLY !== 'fanout') {
     const runs = [];
     for (const scenario of scenarios) runs.push(await dmLatency(scenario));
@@ -667,6 +676,11 @@ async function main() {
     log('| setup | p50 ms | p99 ms | max ms | target p99 |');
     log('| --- | ---: | ---: | ---: | ---: |');
     for (const r of runs) log(`| ${r.scenario.name} | ${ms(r.one.p50)} | ${ms(r.one.p99)} | ${ms(r.one.max)} | < ${r.scenario.target} |`);
+    for (const r of runs) {
+      dmFigures.push({ name: `viewer DM → console p99, one at a time, ${r.scenario.name}`, value: r.one.p99, unit: 'ms' });
+      for (const x of r.rates)
+        dmFigures.push({ name: `viewer DM → console p99 at ${x.rate}/s offered (${x.deliveredRate.toFixed(0)}/s delivered), ${r.scenario.name}`, value: x.latency.p99, unit: 'ms' });
+    }
     log();
   }
   if (ONLY === 'dm') return; // partial runs only print
@@ -693,6 +707,38 @@ async function main() {
     `Median all delivered: GraphQL ${ms(graphqlAll)} ms (from the mutation's start) vs raw ${ms(rawAll)} ms: ratio ${(graphqlAll / rawAll).toFixed(1)}×. Target within 1 s: ${graphqlAll < 1000 && f.toggles.every((x) => x.arrived === f.subscriptions) ? 'met' : 'not met'}.`,
   );
   if (!ONLY) await writeSection(lines);
+  const complete = f.toggles.every((x) => x.arrived === f.subscriptions);
+  // the toggle's own transaction (before its publish) is not fan-out: from the first frame to the last
+  const graphqlDelivery = median(f.toggles.map((x) => x.all - x.first));
+  const rawLine = `raw \`ws\` ${ms(rawAll)} ms (${(f.cpuUsPerDelivery.raw / 1000).toFixed(3)} ms CPU per frame)`;
+  const fanoutFigures: BenchFigure[] = [
+    {
+      name: `entry toggle → ${f.subscriptions.toLocaleString('en')} \`liveRoom\` subscriptions: first frame → last frame`,
+      value: graphqlDelivery,
+      unit: 'ms',
+      target: '≤ 1.5 × raw `ws` broadcast',
+      baseline: rawLine,
+      ratio: graphqlDelivery / rawAll,
+      cpuMsPerOp: f.cpuUsPerDelivery.graphql / 1000,
+      met: graphqlDelivery / rawAll <= 1.5 && complete,
+    },
+    {
+      name: "the same, from the mutation's start (its transaction included)",
+      value: graphqlAll,
+      unit: 'ms',
+      baseline: rawLine,
+      ratio: graphqlAll / rawAll,
+    },
+  ];
+  report({
+    title: 'Live rooms: fan-out and viewer DMs',
+    setup: `One instance on PGlite with npm start's flags; ${f.subscriptions.toLocaleString('en')} subscriptions (${SOCKETS} sockets × ${PER_SOCKET}) held by a child process; ${TOGGLES} toggles, then the same frames through a raw \`ws\` server in the same process, medians; CPU per delivered frame from /proc of the app process.${fullSize ? '' : ' Quick sizes.'}`,
+    figures: [
+      ...fanoutFigures,
+      ...dmFigures,
+      { name: 'memory per idle subscription', value: f.perSubscription.rss / KB, unit: 'KB RSS', target: '< 30 KB', met: f.perSubscription.rss < 30 * KB },
+    ],
+  });
 }
 
 /** Replaces this benchmark's section of BENCHMARKS.md (or appends it), keeping the others. */

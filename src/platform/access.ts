@@ -29,22 +29,49 @@ export interface Access {
   hasAccountRole(accountId: string, roles: readonly MemberRole[]): Promise<boolean>;
 }
 
+const NO_USER = '00000000-0000-0000-0000-000000000000';
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface MembershipRow {
+  organizationId: string;
+  membershipId: string | null;
+  role: MemberRole | null;
+  restricted: boolean | null;
+  accountIds: string[];
+}
+
+const membershipView = (row: MembershipRow): MembershipView | null =>
+  row.membershipId ? { id: row.membershipId, role: row.role!, restricted: row.restricted!, accountIds: new Set(row.accountIds) } : null;
+
+/**
+ * Per operation: each answer is read once and cached for the operation only, so a member
+ * removed between two requests has lost access at the next one. One SQL statement per batch
+ * (the membership with its accounts; by account: the account's organization too), not the
+ * three separate reads an ORM makes of account, membership and membership accounts.
+ */
 export function createAccess(db: Db, viewer: Viewer | null): Access {
+  const userId = viewer?.userId ?? NO_USER;
   const memberships = new DataLoader<string, MembershipView | null>(async (organizationIds) => {
-    if (!viewer) return organizationIds.map(() => null);
-    const rows = await db.membership.findMany({
-      where: { userId: viewer.userId, organizationId: { in: [...organizationIds] } },
-      select: { id: true, organizationId: true, role: true, restricted: true, accounts: { select: { accountId: true } } },
-    });
-    const byOrg = new Map(rows.map((row) => [row.organizationId, row]));
-    return organizationIds.map((id) => {
-      const row = byOrg.get(id);
-      return row ? { id: row.id, role: row.role, restricted: row.restricted, accountIds: new Set(row.accounts.map((a) => a.accountId)) } : null;
-    });
+    const ids = organizationIds.filter((id) => uuidPattern.test(id));
+    const rows = !viewer || ids.length === 0 ? [] : await db.$queryRaw<MembershipRow[]>`
+      SELECT m."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
+             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
+      FROM "Membership" m
+      WHERE m."userId" = ${userId}::uuid AND m."organizationId" = ANY(${ids}::uuid[])`;
+    const byOrg = new Map(rows.map((row) => [row.organizationId, membershipView(row)]));
+    return organizationIds.map((id) => byOrg.get(id) ?? null);
   });
+  // the account's organization and the viewer's membership in it, in one statement
   const accountOrganizations = new DataLoader<string, string | null>(async (accountIds) => {
-    const rows = await db.businessAccount.findMany({ where: { id: { in: [...accountIds] } }, select: { id: true, organizationId: true } });
-    const byId = new Map(rows.map((row) => [row.id, row.organizationId]));
+    const ids = accountIds.filter((id) => uuidPattern.test(id));
+    const rows = ids.length === 0 ? [] : await db.$queryRaw<(MembershipRow & { accountId: string })[]>`
+      SELECT a.id::text AS "accountId", a."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
+             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
+      FROM "BusinessAccount" a
+      LEFT JOIN "Membership" m ON m."organizationId" = a."organizationId" AND m."userId" = ${userId}::uuid
+      WHERE a.id = ANY(${ids}::uuid[])`;
+    const byId = new Map(rows.map((row) => [row.accountId, row.organizationId]));
+    for (const row of rows) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
     return accountIds.map((id) => byId.get(id) ?? null);
   });
 

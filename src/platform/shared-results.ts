@@ -13,6 +13,9 @@ type Result = ExecutionResult | Promise<ExecutionResult>;
 
 const shareablePayloads = new WeakSet<object>();
 const resultsByPayload = new WeakMap<object, WeakMap<DocumentNode, Map<string, Result>>>();
+/** results handed to several subscribers, and their JSON once serialised (see sharedResultJson) */
+const sharedResults = new WeakSet<object>();
+const serialised = new WeakMap<object, string>();
 
 /** Marks a published payload as the same for every subscriber (its GraphQL type must not read the context). */
 export function shareable<T extends object>(payload: T): T {
@@ -29,8 +32,29 @@ function executeFor(args: ExecutionArgs, payload: unknown): Result {
   if (!byVariables) byDocument.set(args.document, (byVariables = new Map()));
   const key = `${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
   let result = byVariables.get(key);
-  if (!result) byVariables.set(key, (result = single()));
+  if (!result) {
+    result = single();
+    const mark = (value: ExecutionResult) => (sharedResults.add(value), value);
+    result = result instanceof Promise ? result.then(mark) : mark(result);
+    byVariables.set(key, result);
+  }
   return result;
+}
+
+/**
+ * The JSON of a result shared by several subscribers (as graphql-ws would write it as a
+ * `next` payload), serialised once however many subscribers send it; undefined for a result
+ * executed for one subscriber only.
+ */
+export function sharedResultJson(result: ExecutionResult): string | undefined {
+  if (!sharedResults.has(result)) return undefined;
+  let json = serialised.get(result);
+  if (json === undefined) {
+    const { errors, ...rest } = result;
+    json = JSON.stringify(errors ? { ...rest, errors: errors.map((error) => error.toJSON()) } : rest);
+    serialised.set(result, json);
+  }
+  return json;
 }
 
 // a plain iterator, not an async generator: return() must reach the source at once even

@@ -10,6 +10,7 @@ import { platformRoles } from '../../platform/auth.ts';
 import { MemberRole, WhoCanMessage } from '../../generated/prisma/enums.ts';
 import type { Context } from '../../platform/context.ts';
 import { withinReach } from './rules.ts';
+import { announcePublicPageChange } from '../business-page/public-cache.ts';
 import * as accounts from './service.ts';
 
 export const MemberRoleEnum = builder.enumType(MemberRole, {
@@ -350,14 +351,25 @@ builder.mutationFields((t) => ({
     authScopes: (_root, args) => ({ organizationWide: { id: args.organizationId.id, roles: managerRoles } }),
     args: { organizationId: t.arg.globalID({ required: true, for: OrganizationRef, description: 'The organization that will own it.' }), input: t.arg({ type: BusinessAccountCreateInput, required: true, description: 'The account.' }) },
     resolve: (_root, { organizationId, input }, ctx) =>
-      attempt(async () => ({ account: await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) }) })),
+      attempt(async () => {
+        const account = await accounts.createAccount(ctx.db, organizationId.id, { handle: input.handle, displayName: input.displayName, region: input.region, category: input.category, ...defined({ timeZone: input.timeZone, whoCanMessage: input.whoCanMessage }) });
+        // the handle may have been cached as having no page
+        announcePublicPageChange(ctx, { handles: [account.handle] });
+        return { account };
+      }),
   }),
   businessAccountUpdate: t.field({
     type: BusinessAccountPayload,
     description: 'Changes an account’s handle, name, region, category, time zone or DM setting. Owners and admins who work on the account.',
     authScopes: (_root, args) => ({ account: { id: args.id.id, roles: managerRoles } }),
     args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), input: t.arg({ type: BusinessAccountUpdateInput, required: true, description: 'The changes.' }) },
-    resolve: (_root, { id, input }, ctx) => attempt(async () => ({ account: await accounts.updateAccount(ctx.db, id.id, defined(input)) })),
+    resolve: (_root, { id, input }, ctx) =>
+      attempt(async () => {
+        const account = await accounts.updateAccount(ctx.db, id.id, defined(input));
+        // the public page shows the handle and display name; a new handle may have been cached as having no page
+        announcePublicPageChange(ctx, { accountIds: [account.id], handles: [account.handle] });
+        return { account };
+      }),
   }),
   businessAccountPlatformUpdate: t.field({
     type: BusinessAccountPayload,

@@ -10,6 +10,8 @@ import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
 import { BusinessAccountRef } from '../accounts/schema.ts';
 import { galleryDisplayable, GALLERY_MIN_DISPLAYED, infoDisplayable, infoKeys, pageVisible, type BusinessInfo } from './rules.ts';
+import { announcePublicPageChange, publicPageCache } from './public-cache.ts';
+import type { PublicPage } from './public-page.ts';
 import './events.ts';
 import * as pages from './service.ts';
 
@@ -35,6 +37,18 @@ const galleryPublic = (ctx: Context, accountId: string) =>
     const visible = await pages.publicGalleries(ctx.db, ids);
     return ids.map((id) => visible.has(id));
   }).load(accountId);
+type PhotoMedia = { contentType: string; size: number };
+
+/** The photo's media facts: carried by the photo when it was loaded with them, else one batched read per operation. */
+function mediaOf<K extends keyof PhotoMedia>(photo: GalleryPhoto & { media?: PhotoMedia }, ctx: Context, key: K): PhotoMedia[K] | Promise<PhotoMedia[K]> {
+  if (photo.media) return photo.media[key];
+  const media = ctx.loader<string, PhotoMedia>('galleryPhotoMedia', async (keys) => {
+    const rows = await ctx.db.mediaObject.findMany({ where: { key: { in: [...keys] } }, select: { key: true, contentType: true, size: true } });
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    return keys.map((k) => byKey.get(k) ?? new Error(`media ${k} is missing`));
+  });
+  return media.load(photo.mediaKey).then((m) => m[key]);
+}
 
 export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
   description: 'A photo of a business page’s gallery (JPEG, PNG or WebP, at most 10 MB), as visitors and the account’s team see it.',
@@ -42,9 +56,11 @@ export const GalleryPhotoRef = builder.prismaNode('GalleryPhoto', {
   // by id: anyone while the public page shows it; otherwise those who may read the team's page
   loadableBy: async (photo, ctx) => (await galleryPublic(ctx, photo.accountId)) || pageReaders(photo.accountId),
   fields: (t) => ({
-    url: t.string({ description: 'Stable public URL of the image (content-addressed, cacheable forever).', select: { mediaKey: true }, resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
-    contentType: t.string({ description: 'MIME type detected from the content: image/jpeg, image/png or image/webp.', select: { media: { select: { contentType: true } } }, resolve: (photo) => photo.media.contentType }),
-    size: t.int({ description: 'Size in bytes (at most 10 MB).', select: { media: { select: { size: true } } }, resolve: (photo) => photo.media.size }),
+    // no `select`: a photo of the cached public page carries its media already, and a field
+    // selection would make Pothos reload every such photo
+    url: t.string({ description: 'Stable public URL of the image (content-addressed, cacheable forever).', resolve: (photo, _args, ctx) => ctx.media.url(photo.mediaKey) }),
+    contentType: t.string({ description: 'MIME type detected from the content: image/jpeg, image/png or image/webp.', resolve: (photo, _args, ctx) => mediaOf(photo, ctx, 'contentType') }),
+    size: t.int({ description: 'Size in bytes (at most 10 MB).', resolve: (photo, _args, ctx) => mediaOf(photo, ctx, 'size') }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the photo was uploaded.' }),
   }),
 });
@@ -109,14 +125,6 @@ builder.prismaObjectField('BusinessAccount', 'page', (t) =>
   }),
 );
 
-interface PublicPage {
-  handle: string;
-  displayName: string;
-  info: BusinessInfo | null;
-  title: GalleryTitle;
-  photos: GalleryPhoto[];
-}
-
 const PublicGalleryRef = builder.objectRef<Pick<PublicPage, 'title' | 'photos'>>('PublicGallery').implement({
   description: `The photo gallery module as visitors see it (shown only from ${GALLERY_MIN_DISPLAYED} photos).`,
   fields: (t) => ({
@@ -141,24 +149,13 @@ const PublicBusinessPageRef = builder.objectRef<PublicPage>('PublicBusinessPage'
   }),
 });
 
-/** Drops the empty attributes so a visitor sees only what the business filled in. */
-async function loadPublicPage(ctx: Context, handle: string): Promise<PublicPage | null> {
-  const account = await ctx.db.businessAccount.findUnique({
-    where: { handle },
-    select: { handle: true, displayName: true, page: true, photos: { orderBy: photoOrder, include: { media: { select: { contentType: true, size: true } } } } },
-  });
-  if (!account?.page || !pageVisible(account.page, account.photos.length)) return null;
-  const info = infoDisplayable(account.page) ? account.page : null;
-  return { handle: account.handle, displayName: account.displayName, info, title: account.page.galleryTitle, photos: account.photos };
-}
-
 builder.queryField('businessPage', (t) =>
   t.field({
     type: PublicBusinessPageRef,
     nullable: true,
     description: 'The public business page of a handle, exactly as a visitor sees it; null when it is not visible (switched off or nothing displayable). No token needed.',
     args: { handle: t.arg.string({ required: true, description: 'The account’s handle, without the @.' }) },
-    resolve: (_root, args, ctx) => loadPublicPage(ctx, args.handle),
+    resolve: (_root, args, ctx) => publicPageCache(ctx).page(args.handle),
   }),
 );
 
@@ -223,7 +220,10 @@ const GalleryPhotoPayload = payloadType<{ accountId: string; photoId: string; de
 /** Runs a page change and, when it was accepted, tells the account's subscribers. */
 async function pageChange<T extends { accountId?: string }>(ctx: Context, work: () => Promise<T>) {
   const result = await attempt(work);
-  if (result.accountId) ctx.pubsub.publish('businessPage', result.accountId, { accountId: result.accountId, at: ctx.clock.now().toISOString() });
+  if (result.accountId) {
+    announcePublicPageChange(ctx, { accountIds: [result.accountId] });
+    ctx.pubsub.publish('businessPage', result.accountId, { accountId: result.accountId, at: ctx.clock.now().toISOString() });
+  }
   return result;
 }
 
