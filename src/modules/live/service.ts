@@ -9,6 +9,7 @@ import { refuse, refuseIfAny, userError, type UserError } from '../../platform/e
 import { isHttpUrl, isPhoneNumber } from '../business-page/rules.ts';
 import { checkAttachableForm } from '../leads/forms.ts';
 import { eligibilityRefusals } from './eligibility.ts';
+import { runLiveStartHooks, runOrderHooks } from './lifecycle-hooks.ts';
 import { appendEvent } from './event-log.ts';
 import { announceRoom } from './room.ts';
 import { liveRuntime } from './runtime.ts';
@@ -70,6 +71,7 @@ export async function startSession(deps: Deps, sessionId: string) {
     if (running > 0) refuse('LIVE_ALREADY_RUNNING', ['id']);
     // reminders count their interval from the start, not from when they were set up
     const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'LIVE', startedAt: now, lastReminderAt: now } });
+    await runLiveStartHooks(tx, { session: updated, now, events });
     await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -273,13 +275,18 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
   const session = await deps.db.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
   if (session.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
   const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
-  let order;
-  if (input.externalId) {
-    await deps.db.liveOrder.createMany({ data: [data], skipDuplicates: true });
-    order = await deps.db.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
-  } else {
-    order = await deps.db.liveOrder.create({ data });
-  }
+  // the order and what other modules keep about it (campaign rollups) commit together
+  const order = await change(deps, async (tx, events) => {
+    if (input.externalId) {
+      const stored = await tx.liveOrder.createMany({ data: [data], skipDuplicates: true });
+      const order = await tx.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
+      if (stored.count === 1) await runOrderHooks(tx, { order, events });
+      return order;
+    }
+    const order = await tx.liveOrder.create({ data });
+    await runOrderHooks(tx, { order, events });
+    return order;
+  });
   await liveRuntime(deps as AppServices).statsChanged(sessionId);
   return order;
 }

@@ -54,7 +54,8 @@ export class ViewerCounter {
       const count = await this.db.$executeRaw`
         UPDATE "LiveSession"
         SET "viewerCount" = GREATEST(0, "viewerCount" + ${joins} - ${leaves}),
-            "peakViewers" = GREATEST("peakViewers", "viewerCount" + ${joins})
+            "peakViewers" = GREATEST("peakViewers", "viewerCount" + ${joins}),
+            "totalViewers" = "totalViewers" + ${joins}
         WHERE id = ${sessionId}::uuid AND state <> 'ENDED'`;
       if (count > 0 && joins !== leaves) await this.changed(sessionId).catch(() => {});
       for (const waiter of waiters) waiter.resolve(count > 0);
