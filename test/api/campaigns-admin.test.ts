@@ -167,15 +167,14 @@ describe('campaigns (browse)', () => {
   it('lists newest first in pages, filtered by kind, category and status (EXPIRED included)', async () => {
     const base = '2027-01-01T00:00:00.000Z';
     t.clock.set(base);
-    const made: Record<string, string> = {};
-    const specs = [
+    const specs: [string, Parameters<typeof campaignInput>[1]][] = [
       ['a', { kind: 'SHORT_VIDEO_CHALLENGE', allowedCategories: ['Toys'] }],
       ['b', { kind: 'SHORT_VIDEO_CHALLENGE', allowedCategories: [] }],
       ['c', { kind: 'SHORT_VIDEO_CHALLENGE', allowedCategories: ['Bakery'], registrationStartsAt: at(base, -20 * DAY), registrationEndsAt: at(base, -10 * DAY), startsAt: at(base, -15 * DAY), endsAt: at(base, -DAY) }],
-    ] as const;
+    ];
     for (const [name, overrides] of specs) {
       t.clock.advance(1000);
-      made[name] = await createCampaign(t, campaignInput(base, { name: `browse ${name}`, ...overrides }));
+      await createCampaign(t, campaignInput(base, { name: `browse ${name}`, ...overrides }));
     }
     const list = async (filter: Record<string, unknown>, first = 100, after?: string) => (await team.as('agent').request(CampaignsDocument, { filter, first, after })).campaigns;
     const names = (c: Awaited<ReturnType<typeof list>>) => c.edges.map((e) => e.node.name);
@@ -226,7 +225,7 @@ describe('Campaign.eligibility and account ratings', () => {
     const update = (api: ReturnType<typeof platformAdmin>, input: Record<string, unknown>) => api.raw(BusinessAccountRatingsUpdateDocument, { id: team.shop, input });
     expectTopLevelError(await update(team.owner, { shopScore: 5 }), 'FORBIDDEN');
     const refused = (await update(platformAdmin(t), { shopScore: 5.1, livestreamLevel: 11, recentSeriousViolations: -1 })).data!.businessAccountPlatformUpdate;
-    expect(refused.userErrors.map((e: { code: string; field: string[] }) => [e.code, e.field])).toEqual([
+    expect(refused.userErrors.map((e) => [e.code, e.field])).toEqual([
       ['INVALID', ['input', 'recentSeriousViolations']],
       ['INVALID', ['input', 'shopScore']],
       ['INVALID', ['input', 'livestreamLevel']],
