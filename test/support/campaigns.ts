@@ -97,7 +97,7 @@ export async function storedCampaigns(t: TestApp) {
 type Payload = { userErrors: { code: string; field?: string[] | null }[] } | undefined | null;
 
 /** A refusal with exactly these (code, field) pairs that stored nothing. */
-export async function expectCampaignRefusal(t: TestApp, operation: () => Promise<Payload>, ...expected: [code: string, field: string[] | null][]) {
+export async function expectCampaignRefusal<P extends Payload>(t: TestApp, operation: () => Promise<P>, ...expected: [code: string, field: string[] | null][]) {
   const before = await storedCampaigns(t);
   const payload = await operation();
   expect(payload?.userErrors.map(({ code, field }) => [code, field ?? null])).toEqual(expected);
