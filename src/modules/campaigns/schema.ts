@@ -226,7 +226,9 @@ export const RegistrationRef = builder.prismaNode('CampaignRegistration', {
     sessions: t.relation('sessions', { description: `Registered sessions by start (at most ${MAX_SESSIONS_PER_REGISTRATION} active).`, query: { orderBy: [{ startsAt: 'asc' }, { id: 'asc' }] } }),
     reviews: t.prismaField({
       type: ['ReviewItem'],
-      description: 'Every review of this registration, newest first, with rejection reasons.',
+      description: 'Every review of this registration, newest first, with rejection reasons. The account’s readers and platform reviewers (empty for others).',
+      authScopes: (r) => ({ $any: { account: { id: r.accountId, roles: readerRoles }, reviewer: true } }),
+      unauthorizedResolver: () => [],
       resolve: (q, r, _a, ctx) => ctx.db.reviewItem.findMany({ ...q, where: { kind: 'CAMPAIGN_REGISTRATION', subjectId: r.id }, orderBy: [{ submittedAt: 'desc' }, { id: 'desc' }] }),
     }),
   }),
