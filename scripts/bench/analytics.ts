@@ -81,7 +81,7 @@ async function seed(sql: (text: string) => Promise<unknown>) {
     for (let from = 0; from < ORDERS; from += batch) {
       const to = Math.min(ORDERS, from + batch) - 1;
       await sql(`INSERT INTO "LiveOrder" (id, "sessionId", "accountId", "amountMinor", currency, units, "createdAt")
-        SELECT gen_random_uuid(), ${ids.live(`j % ${SESSIONS}`)}, ${ids.account(`j % ${SESSIONS} / ${per}`)}, 100 + (j * 7919) % 10000, CASE WHEN j % 4 = 0 THEN 'USD' ELSE 'EUR' END, 1 + j % 3,
+        SELECT gen_random_uuid(), ${ids.live(`j % ${SESSIONS}`)}, ${ids.account(`j % ${SESSIONS} / ${per}`)}, 100 + (j::bigint * 7919) % 10000, CASE WHEN j % 4 = 0 THEN 'USD' ELSE 'EUR' END, 1 + j % 3,
                ('2026-01-01'::timestamp + (j % ${SESSIONS} % ${per}) * interval '7 days' + (j % ${SESSIONS} / ${per} % 24) * interval '1 hour') + (j / ${SESSIONS}) * interval '1 second'
         FROM generate_series(${from}, ${to}) j`);
     }
@@ -179,7 +179,8 @@ async function measureWrites(databaseUrl: string, sql: (text: string) => Promise
 async function main() {
   const base = process.env.DATABASE_URL;
   if (!base) throw new Error('the analytics benchmark runs on PostgreSQL: set DATABASE_URL');
-  const name = `livesuite_bench_analytics_${Date.now().toString(36)}`;
+  // not named livesuite_…: test runs drop their leftover livesuite_ databases by name
+  const name = `bench_campaign_analytics_${Date.now().toString(36)}`;
   const at = (db: string) => Object.assign(new URL(base), { pathname: `/${db}` }).toString();
   const admin = new pg.Client({ connectionString: at('postgres') });
   await admin.connect();
@@ -189,6 +190,7 @@ async function main() {
     const migrated = await openDatabase({ databaseUrl, dataDir: '/tmp' });
     await migrated.close();
     const client = new pg.Client({ connectionString: databaseUrl });
+    client.on('error', () => {}); // the drop below ends it when a step failed
     await client.connect();
     const sql = (text: string) => client.query(text);
     await seed(sql);
