@@ -269,7 +269,12 @@ export async function register(deps: Deps, userId: string, campaignId: string, a
   });
 }
 
+/**
+ * Locks a registration for a change. Its pending review item is locked first, in the order a
+ * review decision takes them (item, then registration), so the two never deadlock.
+ */
 async function lockRegistration(tx: Tx, id: string) {
+  await tx.$queryRaw`SELECT id FROM "ReviewItem" WHERE "subjectId" = ${id}::uuid AND kind = 'CAMPAIGN_REGISTRATION' AND state = 'PENDING' FOR UPDATE`;
   await tx.$queryRaw`SELECT id FROM "CampaignRegistration" WHERE id = ${id}::uuid FOR UPDATE`;
   const registration = await tx.campaignRegistration.findUnique({ where: { id }, include: { campaign: true } });
   if (!registration) refuse('NOT_FOUND', ['id'], 'No registration has this id.');
