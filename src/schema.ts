@@ -11,6 +11,7 @@ import './modules/automation/schema.ts';
 import './modules/messaging/schema.ts';
 import './modules/live/schema.ts';
 import './modules/ads/schema.ts';
+import './modules/campaigns/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
 // deny by default: a Node type that does not say who may load it stops the build

@@ -54,8 +54,8 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
   const lock = target.pgliteDataDir ? undefined : lockDataDir(target.dataDir);
   try {
     // loaded only when used: the embedded engine costs ~50 MB that a Postgres deployment does not need
-    const [{ PGlite }, { PrismaPGlite }] = await Promise.all([import('@electric-sql/pglite'), import('pglite-prisma-adapter')]);
-    const pglite = new PGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
+    const [{ createPGlite }, { PrismaPGlite }] = await Promise.all([import('./pglite.ts'), import('pglite-prisma-adapter')]);
+    const pglite = await createPGlite({ dataDir: dir, loadDataDir: target.loadDataDir });
     await pglite.waitReady;
     return {
       factory: new PrismaPGlite(pglite),

@@ -9,6 +9,7 @@ import { buildSchema, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BusinessAccountUpdateDocument, BusinessPageSetEnabledDocument, MemberRemoveDocument } from '../generated/graphql.ts';
 import { createAd } from '../support/ads.ts';
+import { at, campaignInput, createCampaign, DAY, rate, registered, session } from '../support/campaigns.ts';
 import { startApp, type TestApp } from '../support/app.ts';
 import { approved, createRule, setToggles, setWelcome } from '../support/automation.ts';
 import type { Api } from '../support/client.ts';
@@ -39,6 +40,8 @@ interface World {
   firstMessage(): Promise<{ conversation: string; message: string }>;
   /** a scheduled (not started) live session of the shop */
   scheduledLive(): Promise<string>;
+  /** the shop's registration (under review, one session) to a campaign open for registration */
+  campaignRegistration(): Promise<{ campaignId: string; id: string; sessionId: string }>;
 }
 
 interface NodeFixture {
@@ -46,10 +49,12 @@ interface NodeFixture {
   create(w: World): Promise<string>;
   /** who may load it: the shop's owner (and so its whole team) or the viewer */
   loadedBy: 'owner' | 'viewer';
-  /** false when only `loadedBy` may load it, not every member of the team */
+  /** false when only `loadedBy` may load it, not every member of the team (e.g. agents cannot) */
   team?: boolean;
   /** anyone may load it, for this reason; then nobody is refused */
   public?: string;
+  /** any signed-in user may load it, for this reason; only anonymous callers are refused */
+  signedIn?: string;
   /** more callers who must be refused */
   alsoRefused?: Caller[];
 }
@@ -102,6 +107,9 @@ const fixtures: Record<string, NodeFixture> = {
   Message: { loadedBy: 'owner', create: async (w) => (await w.firstMessage()).message },
   AutoMessage: { loadedBy: 'owner', create: (w) => createRule(w.owner, w.shop, ['price'], 'From 5 € a box.') },
   LiveSession: { loadedBy: 'owner', create: (w) => w.scheduledLive() },
+  Campaign: { loadedBy: 'owner', signedIn: 'campaigns are published to every seller', create: (w) => w.campaignRegistration().then((r) => r.campaignId) },
+  CampaignRegistration: { loadedBy: 'owner', team: false, create: async (w) => (await w.campaignRegistration()).id },
+  CampaignRegisteredSession: { loadedBy: 'owner', team: false, create: async (w) => (await w.campaignRegistration()).sessionId },
   MessagingAd: {
     loadedBy: 'owner',
     // a draft ad: the account first meets the messaging-ad rules (region, DMs open, welcome on)
@@ -138,7 +146,7 @@ let world: World;
 const ids: Record<string, string> = {};
 const api = (who: Caller | 'owner'): Api =>
   ({ owner: () => t.as(H.owner), stranger: () => t.as(H.stranger), foreignOwner: () => t.as(H.foreign), removedMember: () => t.as(H.leaver), anonymous: () => t.anonymous(), viewer: () => t.as(H.viewer) })[who]();
-const teamLoaded = () => Object.keys(ids).filter((type) => fixtures[type].loadedBy === 'owner' && fixtures[type].team !== false && !fixtures[type].public);
+const teamLoaded = () => Object.keys(ids).filter((type) => fixtures[type].loadedBy === 'owner' && fixtures[type].team !== false && !fixtures[type].public && !fixtures[type].signedIn);
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
@@ -165,6 +173,13 @@ beforeAll(async () => {
       return { conversation: accepted(sent, 'businessMessageSend').conversation.id, message: sent.message.id };
     }),
     scheduledLive: once(() => scheduleLive(owner, shop)),
+    campaignRegistration: once(async () => {
+      const now = t.clock.now().toISOString();
+      const campaignId = await createCampaign(t, campaignInput(now));
+      await rate(t, shop, { livestreamLevel: 3 });
+      const registration = await registered(owner, campaignId, shop, [session(at(now, 6 * DAY))]);
+      return { campaignId, id: registration.id, sessionId: registration.sessions[0]!.id };
+    }),
   };
   for (const type of nodeTypes) if (fixtures[type]) ids[type] = await fixtures[type].create(world);
   // the member to be removed could load every team object until now
@@ -191,10 +206,16 @@ describe.each(nodeTypes)('%s', (type) => {
   });
 
   const fixture = fixtures[type];
-  const refused = fixture?.public ? [] : [...strangers, ...(fixture?.alsoRefused ?? [])];
+  const refused: Caller[] = fixture?.public ? [] : fixture?.signedIn ? ['anonymous'] : [...strangers, ...(fixture?.alsoRefused ?? [])];
   if (fixture?.public) {
     it(`is public (${fixture.public}): every caller loads it`, async () => {
       for (const who of strangers) expect((await api(who).raw(PROBE, { id: ids[type] })).data).toEqual({ node: { __typename: type } });
+    });
+  }
+
+  if (fixture?.signedIn) {
+    it(`is for signed-in users (${fixture.signedIn}): strangers load it`, async () => {
+      for (const who of strangers.filter((c) => c !== 'anonymous')) expect((await api(who).raw(PROBE, { id: ids[type] })).data).toEqual({ node: { __typename: type } });
     });
   }
 

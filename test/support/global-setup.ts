@@ -3,12 +3,12 @@
 import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { openAdapterFactory } from '../../src/platform/db.ts';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations } from '../../src/platform/migrations.ts';
+import { createPGlite } from '../../src/platform/pglite.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -46,7 +46,7 @@ export default async function setup(project: TestProject) {
     };
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-template-'));
-  const pglite = new PGlite();
+  const pglite = await createPGlite();
   await applyMigrations(new PrismaPGlite(pglite));
   const dump = await pglite.dumpDataDir('none');
   await pglite.close();

@@ -130,6 +130,9 @@ export const BusinessAccountRef = builder.prismaNode('BusinessAccount', {
     followerCount: t.exposeInt('followerCount', { description: 'Followers on the platform, set by platform admins; going live needs at least 1,000.' }),
     ownerAge: t.exposeInt('ownerAge', { nullable: true, authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
     seriousViolations: t.exposeInt('seriousViolations', { authScopes: teamAndStaff, description: 'Set by the platform. Team and platform staff only.' }),
+    recentSeriousViolations: t.exposeInt('recentSeriousViolations', { authScopes: teamAndStaff, description: 'Serious violations in the last 30 days (campaign requirements). Set by the platform. Team and platform staff only.' }),
+    shopScore: t.exposeFloat('shopScore', { nullable: true, authScopes: teamAndStaff, description: 'Shop score, 0–5; null when not rated. Set by the platform. Team and platform staff only.' }),
+    livestreamLevel: t.exposeInt('livestreamLevel', { nullable: true, authScopes: teamAndStaff, description: 'Livestream level, 0–10; null when not rated. Set by the platform. Team and platform staff only.' }),
     // team only: the Organization type itself is visible to its members alone
     organization: t.relation('organization', { authScopes: teamOnly, description: 'The organization that owns the account. Its team only.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime', description: 'When the account was created.' }),
@@ -252,6 +255,9 @@ const BusinessAccountPlatformInput = builder.inputType('BusinessAccountPlatformI
     followerCount: t.int({ description: 'Followers on the platform, 0 or more.' }),
     ownerAge: t.int({ description: 'Age of the account’s owner in years, 0–150; null when unknown.' }),
     seriousViolations: t.int({ description: 'Count of serious violations on record, 0 or more (any blocks going live).' }),
+    recentSeriousViolations: t.int({ description: 'Serious violations in the last 30 days (campaign requirements).' }),
+    shopScore: t.float({ description: 'Shop score, 0–5 (null when not rated).' }),
+    livestreamLevel: t.int({ description: 'Livestream level, 0–10 (null when not rated).' }),
   }),
 });
 export const BusinessAccountPayload = payloadType<{ account: { id: string } }>('BusinessAccountPayload', (t) => ({
@@ -373,15 +379,17 @@ builder.mutationFields((t) => ({
   }),
   businessAccountPlatformUpdate: t.field({
     type: BusinessAccountPayload,
-    description: 'Platform admins set follower count, owner age and violation record.',
+    description: 'Platform admins set follower count, owner age, violation record, shop score and livestream level.',
     authScopes: { platformAdmin: true },
     args: { id: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), input: t.arg({ type: BusinessAccountPlatformInput, required: true, description: 'The attributes to set; omitted ones stay.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
         const exists = await ctx.db.businessAccount.findUnique({ where: { id: id.id }, select: { id: true } });
         if (!exists) refuse('NOT_FOUND', ['id'], 'No business account has this id.');
-        const { ownerAge, ...rest } = input;
-        return { account: await accounts.updatePlatformAttributes(ctx.db, id.id, { ...defined(rest), ...(ownerAge !== undefined ? { ownerAge } : {}) }) };
+        const { ownerAge, shopScore, livestreamLevel, ...rest } = input;
+        // these three may be cleared with null; the others ignore null
+        const nullable = Object.fromEntries(Object.entries({ ownerAge, shopScore, livestreamLevel }).filter(([, v]) => v !== undefined));
+        return { account: await accounts.updatePlatformAttributes(ctx.db, id.id, { ...defined(rest), ...nullable }) };
       }),
   }),
 }));

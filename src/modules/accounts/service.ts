@@ -198,6 +198,9 @@ export interface PlatformAttributes {
   followerCount?: number;
   ownerAge?: number | null;
   seriousViolations?: number;
+  recentSeriousViolations?: number;
+  shopScore?: number | null;
+  livestreamLevel?: number | null;
 }
 
 /** Attributes the platform owns (platform admins only). */
@@ -209,6 +212,15 @@ export async function updatePlatformAttributes(db: Db, accountId: string, input:
   }
   if (input.seriousViolations !== undefined && input.seriousViolations < 0) {
     errors.push(userError('INVALID', ['input', 'seriousViolations'], 'seriousViolations cannot be negative.'));
+  }
+  if (input.recentSeriousViolations !== undefined && input.recentSeriousViolations < 0) {
+    errors.push(userError('INVALID', ['input', 'recentSeriousViolations'], 'recentSeriousViolations cannot be negative.'));
+  }
+  if (input.shopScore !== undefined && input.shopScore !== null && !(input.shopScore >= 0 && input.shopScore <= 5)) {
+    errors.push(userError('INVALID', ['input', 'shopScore'], 'shopScore is between 0 and 5.'));
+  }
+  if (input.livestreamLevel !== undefined && input.livestreamLevel !== null && (input.livestreamLevel < 0 || input.livestreamLevel > 10)) {
+    errors.push(userError('INVALID', ['input', 'livestreamLevel'], 'livestreamLevel is between 0 and 10.'));
   }
   refuseIfAny(errors);
   return db.businessAccount.update({ where: { id: accountId }, data: input });

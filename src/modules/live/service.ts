@@ -9,6 +9,7 @@ import { refuse, refuseIfAny, userError, type UserError } from '../../platform/e
 import { isHttpUrl, isPhoneNumber } from '../business-page/rules.ts';
 import { checkAttachableForm, holdGetLeadsSwitch } from '../leads/forms.ts';
 import { eligibilityRefusals } from './eligibility.ts';
+import { runLiveStartHooks, runOrderHooks } from './lifecycle-hooks.ts';
 import { appendEvent } from './event-log.ts';
 import { announceRoom } from './room.ts';
 import { liveRuntime } from './runtime.ts';
@@ -70,6 +71,7 @@ export async function startSession(deps: Deps, sessionId: string) {
     if (running > 0) refuse('LIVE_ALREADY_RUNNING', ['id']);
     // reminders count their interval from the start, not from when they were set up
     const updated = await tx.liveSession.update({ where: { id: sessionId }, data: { state: 'LIVE', startedAt: now, lastReminderAt: now } });
+    await runLiveStartHooks(tx, { session: updated, now, events });
     await announceRoom(tx, events, sessionId);
     return updated;
   });
@@ -297,7 +299,8 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
   if (!/^[A-Z]{3}$/.test(input.currency)) errors.push(userError('INVALID', ['input', 'currency'], 'Currencies are ISO 4217 codes such as EUR.'));
   if (!Number.isInteger(input.units) || input.units < 1) errors.push(userError('INVALID', ['input', 'units'], 'At least one unit.'));
   refuseIfAny(errors);
-  const order = await deps.db.$transaction(async (tx) => {
+  // the order and what other modules keep about it (campaign rollups) commit together
+  const order = await change(deps, async (tx, events) => {
     // the key-share lock keeps the live from ending until the order is stored (the end's
     // final stats count it) without queueing behind DMs, and an order that waited for an end
     // reads the row as the end left it: ENDED
@@ -305,9 +308,15 @@ export async function recordOrder(deps: Deps, sessionId: string, input: OrderInp
       SELECT "accountId", state::text FROM "LiveSession" WHERE id = ${sessionId}::uuid FOR KEY SHARE`;
     if (session?.state !== 'LIVE') refuse('LIVE_NOT_RUNNING', ['sessionId'], 'Sales are recorded during the live.');
     const data = { sessionId, accountId: session.accountId, amountMinor: input.amountMinor, currency: input.currency, units: input.units, externalId: input.externalId ?? null, createdAt: deps.clock.now() };
-    if (!input.externalId) return tx.liveOrder.create({ data });
-    await tx.liveOrder.createMany({ data: [data], skipDuplicates: true });
-    return tx.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
+    if (input.externalId) {
+      const stored = await tx.liveOrder.createMany({ data: [data], skipDuplicates: true });
+      const order = await tx.liveOrder.findUniqueOrThrow({ where: { sessionId_externalId: { sessionId, externalId: input.externalId } } });
+      if (stored.count === 1) await runOrderHooks(tx, { order, events });
+      return order;
+    }
+    const order = await tx.liveOrder.create({ data });
+    await runOrderHooks(tx, { order, events });
+    return order;
   });
   await liveRuntime(deps as AppServices).statsChanged(sessionId);
   return order;

@@ -112,7 +112,7 @@ export class ViewerCounter {
       // the other live instances' viewers) and this instance's row; nothing once the live ended
       const stored = await this.db.$executeRaw`
         WITH session AS (
-          UPDATE "LiveSession" SET "peakViewers" = GREATEST("peakViewers", ${before + joins}::int + (
+          UPDATE "LiveSession" SET "totalViewers" = "totalViewers" + ${joins}::int, "peakViewers" = GREATEST("peakViewers", ${before + joins}::int + (
             SELECT COALESCE(SUM(p."viewers"), 0)::int FROM "LiveViewerPresence" p
             WHERE p."sessionId" = ${sessionId}::uuid AND p."instanceId" <> ${this.instanceId}::uuid
               AND p."heartbeatAt" > ${new Date(now.getTime() - PRESENCE_TTL_MS).toISOString()}::timestamp(3)))

@@ -3,7 +3,7 @@
 import type { ReviewKind } from '../../generated/prisma/enums.ts';
 import type { Tx } from '../../platform/db.ts';
 
-export const reviewAreas = ['INTRODUCTION', 'QUESTIONS', 'PRIVACY_POLICY', 'CONTENT'] as const;
+export const reviewAreas = ['INTRODUCTION', 'QUESTIONS', 'PRIVACY_POLICY', 'CONTENT', 'ACCOUNT', 'SESSIONS'] as const;
 export type ReviewArea = (typeof reviewAreas)[number];
 
 export interface ReviewReason {

@@ -32,6 +32,8 @@ const reviewAreaValues: Record<(typeof reviewAreas)[number], { description: stri
   QUESTIONS: { description: 'A lead form’s questions.' },
   PRIVACY_POLICY: { description: 'A lead form’s privacy policy.' },
   CONTENT: { description: 'The content of an auto-message or chat-link prefill.' },
+  ACCOUNT: { description: 'A campaign registration’s account (its eligibility).' },
+  SESSIONS: { description: 'A campaign registration’s LIVE sessions.' },
 };
 export const ReviewAreaEnum = builder.enumType('ReviewArea', { values: reviewAreaValues, description: 'An area a rejection highlights.' });
 
