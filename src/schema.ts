@@ -9,5 +9,6 @@ import './modules/leads/schema.ts';
 import './modules/automation/schema.ts';
 import './modules/messaging/schema.ts';
 import './modules/live/schema.ts';
+import './modules/integrations/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });

@@ -5,6 +5,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ZodPlugin from '@pothos/plugin-zod';
 import DefaultDescriptionsPlugin from './default-descriptions.ts';
+import IntegrationGuardPlugin from './integration-guard.ts';
 import { GraphQLError, Kind } from 'graphql';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
@@ -51,9 +52,12 @@ export const builder = new SchemaBuilder<{
     organizationWide: RoleScope;
     /** viewer holds one of the roles in the account's organization and may work on the account */
     account: RoleScope;
+    /** an integration token holding any of these scopes (empty: any integration token) */
+    integration: readonly string[];
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin],
+  // the integration guard wraps outermost: it refuses integrations before any other check
+  plugins: [IntegrationGuardPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -63,8 +67,9 @@ export const builder = new SchemaBuilder<{
       organization: ({ id, roles }) => ctx.access.hasOrganizationRole(id, roles),
       organizationWide: ({ id, roles }) => ctx.access.hasOrganizationWideRole(id, roles),
       account: ({ id, roles }) => ctx.access.hasAccountRole(id, roles),
+      integration: (scopes) => ctx.integration !== null && (scopes.length === 0 || scopes.some((scope) => ctx.integration!.scopes.has(scope))),
     }),
-    unauthorizedError: (_parent, ctx) => (ctx.viewer ? forbidden() : unauthenticated()),
+    unauthorizedError: (_parent, ctx) => (ctx.viewer || ctx.integration ? forbidden() : unauthenticated()),
     // resolving the scopes of a type whose parent failed must not leak data
     treatErrorsAsUnauthorized: true,
     // check a subscription's scopes once when it starts, not on every event

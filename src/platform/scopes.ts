@@ -2,7 +2,7 @@
 // find the account, then apply the `account` scope with the roles the action needs.
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import type { Context } from './context.ts';
-import { createAccess } from './access.ts';
+import { freshAccess } from './access.ts';
 import { forbidden } from './errors.ts';
 import { relay } from './streams.ts';
 
@@ -29,7 +29,7 @@ export function whileMember<T>(ctx: Context, accountId: string, roles: readonly 
   return relay(source, {
     beforeEach: async () => {
       if (Date.now() - checkedAt < MEMBERSHIP_RECHECK_MS) return;
-      if (!(await createAccess(ctx.db, ctx.viewer).hasAccountRole(accountId, roles))) throw forbidden('Your access to this account has ended.');
+      if (!(await freshAccess(ctx).hasAccountRole(accountId, roles))) throw forbidden('Your access to this account has ended.');
       checkedAt = Date.now();
     },
   });

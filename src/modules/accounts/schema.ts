@@ -39,7 +39,8 @@ export const PlatformRoleEnum = builder.enumType('PlatformRole', { description: 
 export const UserRef = builder.prismaNode('User', {
   description: 'A person on the platform (viewer, customer, team member, reviewer). Any signed-in caller may read a user’s handle.',
   id: { field: 'id' },
-  authScopes: { authenticated: true },
+  // integrations see the contacts of the conversations and leads they may read
+  authScopes: { $any: { authenticated: true, integration: ['messages:read', 'leads:read'] } },
   fields: (t) => ({
     handle: t.exposeString('handle', { description: 'The user’s public platform handle.' }),
   }),

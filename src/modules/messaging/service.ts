@@ -45,8 +45,23 @@ export interface InboundEvent {
 /** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
 export type InboundHook = (tx: Tx, event: InboundEvent) => Promise<void>;
 const inboundHooks: InboundHook[] = [];
-export function registerInboundHook(hook: InboundHook): void {
-  inboundHooks.push(hook);
+/** `first`: run before the hooks registered so far (the webhook outbox records the message before any auto-reply). */
+export function registerInboundHook(hook: InboundHook, options: { first?: boolean } = {}): void {
+  if (options.first) inboundHooks.unshift(hook);
+  else inboundHooks.push(hook);
+}
+
+/** A business message (manual or automated) that was sent, inside its transaction. */
+export interface OutboundEvent {
+  conversation: { id: string; accountId: string; userId: string };
+  message: Message;
+  now: Date;
+}
+/** Reactions to a sent business message that run inside its transaction (the webhook outbox). */
+export type OutboundHook = (tx: Tx, event: OutboundEvent) => Promise<void>;
+const outboundHooks: OutboundHook[] = [];
+export function registerOutboundHook(hook: OutboundHook): void {
+  outboundHooks.push(hook);
 }
 
 /**
@@ -247,12 +262,16 @@ export async function sendAutomated(tx: Tx, event: InboundEvent, text: string, a
     await tx.conversation.update({ where: { id: event.conversation.id }, data: { lastMessageAt: event.now, lastMessageId: message.id } });
     event.events.add('inbox', event.conversation.accountId, { type: 'MESSAGE_SENT', conversationId: event.conversation.id, messageId: message.id });
     event.events.add('conversation', event.conversation.id, { type: 'MESSAGE', conversationId: event.conversation.id, messageId: message.id });
+    for (const hook of outboundHooks) await hook(tx, { conversation: event.conversation, message, now: event.now });
   }
   return { message, sent };
 }
 
-/** A team member's message to the user, within the reply window. Replying to a request accepts it. */
-export async function sendMessage(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel = 'APP') {
+/**
+ * A team member's (or, with channel INTEGRATION and no sender, an integration's) message to
+ * the user, within the reply window. Replying to a request accepts it.
+ */
+export async function sendMessage(deps: Deps, senderId: string | null, conversationId: string, content: MessageContent, channel: Channel = 'APP') {
   const conversation = await deps.db.conversation.findUniqueOrThrow({
     where: { id: conversationId },
     include: { account: { select: { region: true } }, user: { select: { region: true, riskFlagged: true } } },
@@ -293,6 +312,7 @@ export async function sendMessage(deps: Deps, senderId: string, conversationId: 
     });
     events.add('inbox', current.accountId, { type: 'MESSAGE_SENT', conversationId, messageId: created.id });
     events.add('conversation', conversationId, { type: 'MESSAGE', conversationId, messageId: created.id });
+    for (const hook of outboundHooks) await hook(tx, { conversation: current, message: created, now });
     return created;
   });
   events.publishTo(deps.pubsub);
