@@ -1,5 +1,6 @@
 // Helpers the benchmarks share: GraphQL over HTTP with a bearer token, refusals as failures,
-// and latency percentiles.
+// latency percentiles, a throwaway PostgreSQL database.
+import pg from 'pg';
 
 /** Runs an operation; throws on GraphQL errors. */
 export async function gql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -21,3 +22,25 @@ export function accepted<T extends { userErrors: unknown[] }>(payload: T, what: 
 
 /** The p-th percentile of ascending values. */
 export const percentile = (sorted: ArrayLike<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/** A database created next to DATABASE_URL for one benchmark run; drop() removes it. */
+export async function throwawayPostgres(url: string) {
+  const name = `livesuite_bench_${Date.now().toString(36)}`;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: admin.toString() });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}

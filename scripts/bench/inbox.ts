@@ -19,7 +19,7 @@ import pg from 'pg';
 import { createApp } from '../../src/app.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import { loadConfig } from '../../src/config.ts';
-import { accepted, gql as request, percentile } from './http.ts';
+import { accepted, gql as request, percentile, throwawayPostgres } from './http.ts';
 
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 100);
@@ -90,27 +90,6 @@ async function run(total: number, concurrency: number, job: (index: number) => P
 }
 
 // ───────────── the database ─────────────
-
-async function throwawayPostgres(url: string) {
-  const name = `livesuite_bench_${Date.now().toString(36)}`;
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`CREATE DATABASE "${name}"`);
-  await client.end();
-  const target = new URL(url);
-  target.pathname = `/${name}`;
-  return {
-    url: target.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin.toString() });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const INBOX = /* GraphQL */ `
   query Inbox($accountId: ID!, $first: Int!, $after: String) {
