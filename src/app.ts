@@ -9,7 +9,8 @@ import { createYoga, maskError } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
-import { createAuth, type Viewer } from './platform/auth.ts';
+import { createAuth, integrationBearer, type Viewer } from './platform/auth.ts';
+import { authenticateIntegration } from './modules/integrations/tokens.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createContext, type AppServices, type Context } from './platform/context.ts';
 import { openDatabase, type Database } from './platform/db.ts';
@@ -110,6 +111,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
+      // integration tokens (lsa_…) are looked up by hash; anything else is a user's JWT
+      const integrationToken = integrationBearer(authorization);
+      if (integrationToken) return createContext(services, null, await authenticateIntegration(services, integrationToken));
       const viewer: Viewer | null = await auth.authenticate(authorization);
       return createContext(services, viewer);
     },

@@ -54,6 +54,15 @@ const envSchema = z.object({
   MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   MUTATION_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
   MUTATION_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** a webhook delivery that gets no 2xx answer within this time has failed */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(15_000),
+  /** how often each instance looks for due webhook deliveries */
+  WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  /** plain http webhook endpoints on loopback hosts (default: everywhere but production) */
+  WEBHOOKS_ALLOW_HTTP_LOOPBACK: z
+    .enum(['true', 'false', '1', '0'])
+    .optional()
+    .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -89,6 +98,8 @@ export interface Config {
   introspection: boolean;
   /** browser origins allowed to call the API: '*' any, [] none (default: any in development, none in production) */
   corsOrigins: '*' | string[];
+  /** outbound webhooks: delivery timeout, worker poll interval, which endpoint URLs are accepted */
+  webhooks: { timeoutMs: number; pollMs: number; allowHttpLoopback: boolean; refusePrivateNetworks: boolean };
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +134,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sizeLimits: { maxBodyBytes: env.MAX_BODY_BYTES, maxDocumentBytes: env.MAX_DOCUMENT_BYTES },
     liveTickMs: env.LIVE_TICK_MS,
     admission: { concurrency: env.MUTATION_CONCURRENCY, queueMs: env.MUTATION_QUEUE_MS },
+    webhooks: {
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS,
+      pollMs: env.WEBHOOK_POLL_MS,
+      allowHttpLoopback: env.WEBHOOKS_ALLOW_HTTP_LOOPBACK ?? env.NODE_ENV !== 'production',
+      refusePrivateNetworks: env.NODE_ENV === 'production',
+    },
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
     graphiql: env.GRAPHIQL ?? !production,
     introspection: env.INTROSPECTION ?? !production,

@@ -12,6 +12,7 @@ import './modules/messaging/schema.ts';
 import './modules/live/schema.ts';
 import './modules/ads/schema.ts';
 import './modules/campaigns/schema.ts';
+import './modules/integrations/schema.ts';
 
 export const schema = builder.toSchema({ sortSchema: false });
 // deny by default: a Node type that does not say who may load it stops the build

@@ -1,5 +1,6 @@
 // Helpers the benchmarks share: GraphQL over HTTP with a bearer token, refusals as failures,
-// and latency percentiles.
+// latency percentiles, a throwaway PostgreSQL database.
+import pg from 'pg';
 
 /** Runs an operation; throws on GraphQL errors. */
 export async function gql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
@@ -21,3 +22,4 @@ export function accepted<T extends { userErrors: unknown[] }>(payload: T, what: 
 
 /** The p-th percentile of ascending values. */
 export const percentile = (sorted: ArrayLike<number>, p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+

@@ -2,7 +2,7 @@
 // viewer may act on, with which role. The scope-auth scopes in builder.ts call these.
 import DataLoader from 'dataloader';
 import type { MemberRole } from '../generated/prisma/enums.ts';
-import type { Viewer } from './auth.ts';
+import type { IntegrationViewer, Viewer } from './auth.ts';
 import type { Db } from './db.ts';
 
 export const allRoles: readonly MemberRole[] = ['OWNER', 'ADMIN', 'AGENT', 'ANALYST'];
@@ -95,4 +95,42 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
     },
   };
   return access;
+}
+
+// ───────────── integrations ─────────────
+
+/**
+ * What an integration token may do: no organization role at all; on its granted accounts,
+ * what a team member who reads and operates may do (never owner/admin-only actions). Which
+ * of those it actually gets is decided per field by its scopes (integration-guard.ts).
+ * `recheck` re-reads the token and grant (long-lived streams: a revoked grant or an
+ * expired token ends them); otherwise the grant read at authentication is used.
+ */
+export function createIntegrationAccess(db: Db, integration: IntegrationViewer, recheck?: { now: Date }): Access {
+  let accountIds: Promise<ReadonlySet<string>> | undefined;
+  const granted = () =>
+    (accountIds ??= recheck
+      ? db.integrationToken
+          .findFirst({
+            where: { id: integration.tokenId, revokedAt: null, expiresAt: { gt: recheck.now }, grant: { revokedAt: null } },
+            select: { grant: { select: { accountIds: true } } },
+          })
+          .then((row) => new Set(row?.grant.accountIds ?? []))
+      : Promise.resolve(integration.accountIds));
+  const organizationOfAccount = async (accountId: string) =>
+    (await db.businessAccount.findUnique({ where: { id: accountId }, select: { organizationId: true } }))?.organizationId ?? null;
+  return {
+    membership: async () => null,
+    organizationOfAccount,
+    hasOrganizationRole: async () => false,
+    hasOrganizationWideRole: async () => false,
+    async hasAccountRole(accountId, roles) {
+      return roles.includes('AGENT') && (await granted()).has(accountId);
+    },
+  };
+}
+
+/** Access read afresh, for checks repeated during a long-lived subscription. */
+export function freshAccess(ctx: { db: Db; viewer: Viewer | null; integration: IntegrationViewer | null; clock: { now(): Date } }): Access {
+  return ctx.integration ? createIntegrationAccess(ctx.db, ctx.integration, { now: ctx.clock.now() }) : createAccess(ctx.db, ctx.viewer);
 }

@@ -132,3 +132,32 @@ export async function createAuth(config: Config, db: Db): Promise<Auth> {
     },
   };
 }
+
+// ───────────── integration tokens ─────────────
+
+/** Integration tokens are opaque (looked up by hash), recognisable by their prefix. */
+export const INTEGRATION_ACCESS_PREFIX = 'lsa_';
+export const INTEGRATION_REFRESH_PREFIX = 'lsr_';
+
+/**
+ * A third-party tool calling with an integration access token: a viewer of kind
+ * `integration`. It is not a user (ctx.viewer stays null, so every user-only field denies
+ * it); it acts only on its grant's accounts, within its grant's scopes.
+ */
+export interface IntegrationViewer {
+  kind: 'integration';
+  tokenId: string;
+  grantId: string;
+  integrationId: string;
+  organizationId: string;
+  accountIds: ReadonlySet<string>;
+  scopes: ReadonlySet<string>;
+  /** granted accounts the region rule closes to integrations for direct messages */
+  dmRestrictedAccountIds: ReadonlySet<string>;
+}
+
+/** The integration token of a "Bearer lsa_…" / "Bearer lsr_…" header, or null for anything else (JWTs). */
+export function integrationBearer(authorization: string | null | undefined): string | null {
+  const match = /^Bearer\s+(ls[ar]_\S+)$/i.exec(authorization?.trim() ?? '');
+  return match ? match[1] : null;
+}

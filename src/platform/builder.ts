@@ -5,6 +5,7 @@ import RelayPlugin, { decodeGlobalID } from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import ZodPlugin from '@pothos/plugin-zod';
 import DefaultDescriptionsPlugin from './default-descriptions.ts';
+import IntegrationGuardPlugin from './integration-guard.ts';
 import { GraphQLError, Kind } from 'graphql';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import PrismaTypes, { getDatamodel } from '../generated/pothos-prisma-types.ts';
@@ -45,10 +46,13 @@ export const builder = new SchemaBuilder<{
     organizationWide: RoleScope;
     /** viewer holds one of the roles in the account's organization and may work on the account */
     account: RoleScope;
+    /** an integration token holding any of these scopes (empty: any integration token) */
+    integration: readonly string[];
   };
 }>({
+  // the integration guard wraps outermost: it refuses integrations before any other check;
   // SubscriptionAccessPlugin: a subscription's scopes are re-read while it streams
-  plugins: [ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin, SubscriptionAccessPlugin],
+  plugins: [IntegrationGuardPlugin, ScopeAuthPlugin, PrismaPlugin, RelayPlugin, ZodPlugin, DefaultDescriptionsPlugin, SubscriptionAccessPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (ctx) => ({
@@ -59,10 +63,11 @@ export const builder = new SchemaBuilder<{
       organization: ({ id, roles }) => ctx.access.hasOrganizationRole(id, roles),
       organizationWide: ({ id, roles }) => ctx.access.hasOrganizationWideRole(id, roles),
       account: ({ id, roles }) => ctx.access.hasAccountRole(id, roles),
+      integration: (scopes) => ctx.integration !== null && (scopes.length === 0 || scopes.some((scope) => ctx.integration!.scopes.has(scope))),
     }),
     // a scope that could not be evaluated because the database is unreachable is not a
     // refusal: the caller gets the retryable SERVICE_UNAVAILABLE, never FORBIDDEN
-    unauthorizedError: (_parent, ctx, _info, result) => transientRefusal(result.failure) ?? (ctx.viewer ? forbidden() : unauthenticated()),
+    unauthorizedError: (_parent, ctx, _info, result) => transientRefusal(result.failure) ?? (ctx.viewer || ctx.integration ? forbidden() : unauthenticated()),
     // resolving the scopes of a type whose parent failed must not leak data
     treatErrorsAsUnauthorized: true,
     // check a subscription's scopes once when it starts, not on every event

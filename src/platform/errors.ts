@@ -87,6 +87,9 @@ export const userErrorCodes = {
   REGISTRATION_NOT_APPROVED: 'Only an approved registration can be withdrawn.',
   REGISTRATION_INACTIVE: 'The registration was rejected, cancelled or withdrawn.',
   REGISTRATION_SESSION_STARTED: 'A registered session (or the campaign) has already started: withdrawal is no longer possible.',
+  WEBHOOK_URL_NOT_ALLOWED: 'Webhook endpoints are https URLs on public hosts (plain http only for loopback where the server allows it).',
+  INTEGRATION_SCOPE_MISSING: 'The integration’s grant lacks the scope this needs.',
+  ALREADY_REVOKED: 'The grant was already revoked.',
 } as const;
 
 export type UserErrorCode = keyof typeof userErrorCodes;
@@ -119,6 +122,11 @@ export function refuse(code: UserErrorCode, field: string[] | null, message?: st
 
 export function unauthenticated(message = 'A valid bearer token is required.'): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+}
+
+/** UNAUTHENTICATED with a machine-readable reason (e.g. TOKEN_EXPIRED: refresh the token). */
+export function unauthenticatedBecause(reason: string, message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401 } } });
 }
 
 export function forbidden(message = 'You are not allowed to do this.'): GraphQLError {

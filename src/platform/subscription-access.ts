@@ -9,6 +9,7 @@
 import SchemaBuilder, { BasePlugin, type PothosOutputFieldConfig, type SchemaTypes } from '@pothos/core';
 import { RequestCache } from '@pothos/plugin-scope-auth';
 import type { GraphQLFieldResolver } from 'graphql';
+import { freshAccess } from './access.ts';
 import { createContext, type Context } from './context.ts';
 import { forbidden } from './errors.ts';
 import { relay } from './streams.ts';
@@ -36,8 +37,9 @@ export class SubscriptionAccessPlugin<Types extends SchemaTypes> extends BasePlu
     if (!subscribe || fieldConfig.kind !== 'Subscription' || scopes === undefined || fixedForConnection(scopes)) return subscribe;
     const builder = this.builder;
     const stillAllowed = async (parent: unknown, args: object, ctx: Context, info: Parameters<GraphQLFieldResolver<unknown, unknown>>[3]) => {
-      // a new context reads memberships afresh: the operation's loaders would answer from cache
-      const fresh = createContext(ctx, ctx.viewer);
+      // a new context reads memberships (or an integration's grant) afresh: the operation's
+      // loaders would answer from cache
+      const fresh = { ...createContext(ctx, ctx.viewer, ctx.integration), access: freshAccess(ctx) };
       try {
         const map = typeof scopes === 'function' ? await scopes(parent, args, fresh, info) : scopes;
         return (await RequestCache.fromContext(fresh, builder as never).evaluateScopeMap(map as never, info)) === null;

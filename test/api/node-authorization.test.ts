@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { buildSchema, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusinessAccountUpdateDocument, BusinessPageSetEnabledDocument, MemberRemoveDocument } from '../generated/graphql.ts';
+import { BusinessAccountUpdateDocument, BusinessPageSetEnabledDocument, MemberRemoveDocument, WebhookDeliveriesDocument } from '../generated/graphql.ts';
+import { connect, registerEndpoint, startReceiver, type Connection, type Receiver } from '../support/integrations.ts';
 import { createAd } from '../support/ads.ts';
 import { at, campaignInput, createCampaign, DAY, rate, registered, session } from '../support/campaigns.ts';
 import { startApp, type TestApp } from '../support/app.ts';
@@ -17,7 +18,7 @@ import { accepted, createTeam, pngFile, signIn, uploadPhotos, type Team } from '
 import { createForm, createPost, liveForm, pendingReview, submitForm } from '../support/lead-forms.ts';
 import { LEAD_NOTE_ADD, submitLead } from '../support/leads.ts';
 import { addEntry, scheduleLive } from '../support/live.ts';
-import { sendDm, startConversation } from '../support/messaging.ts';
+import { sendDm, startConversation, type DmTeam } from '../support/messaging.ts';
 
 /** The people of this file, by role. */
 const H = { owner: 'na.owner', agent: 'na.agent', leaver: 'na.leaver', foreign: 'na.foreign', stranger: 'na.stranger', viewer: 'na.viewer' };
@@ -40,6 +41,8 @@ interface World {
   firstMessage(): Promise<{ conversation: string; message: string }>;
   /** a scheduled (not started) live session of the shop */
   scheduledLive(): Promise<string>;
+  /** a tool the owner connected to the shop (leads), with a webhook endpoint for new leads */
+  integration(): Promise<{ connection: Connection; endpointId: string }>;
   /** the shop's registration (under review, one session) to a campaign open for registration */
   campaignRegistration(): Promise<{ campaignId: string; id: string; sessionId: string }>;
 }
@@ -107,6 +110,21 @@ const fixtures: Record<string, NodeFixture> = {
   Message: { loadedBy: 'owner', create: async (w) => (await w.firstMessage()).message },
   AutoMessage: { loadedBy: 'owner', create: (w) => createRule(w.owner, w.shop, ['price'], 'From 5 € a box.') },
   LiveSession: { loadedBy: 'owner', create: (w) => w.scheduledLive() },
+  Integration: { loadedBy: 'owner', team: false, create: async (w) => (await w.integration()).connection.integrationId },
+  IntegrationGrant: { loadedBy: 'owner', team: false, create: async (w) => (await w.integration()).connection.grantId },
+  WebhookEndpoint: { loadedBy: 'owner', team: false, create: async (w) => (await w.integration()).endpointId },
+  WebhookDelivery: {
+    loadedBy: 'owner',
+    team: false,
+    // a lead submitted after the endpoint exists is queued for it
+    create: async (w) => {
+      const { endpointId } = await w.integration();
+      await w.lead();
+      const read = await w.owner.request(WebhookDeliveriesDocument, { id: endpointId, first: 1 });
+      const endpoint = read.node as { deliveries: { edges: { node: { id: string } }[] } };
+      return endpoint.deliveries.edges[0]!.node.id;
+    },
+  },
   Campaign: { loadedBy: 'owner', signedIn: 'campaigns are published to every seller', create: (w) => w.campaignRegistration().then((r) => r.campaignId) },
   CampaignRegistration: { loadedBy: 'owner', team: false, create: async (w) => (await w.campaignRegistration()).id },
   CampaignRegisteredSession: { loadedBy: 'owner', team: false, create: async (w) => (await w.campaignRegistration()).sessionId },
@@ -142,6 +160,7 @@ const missing = (type: string) => encodeGlobalID(type, '019aa000-0000-7000-8000-
 
 let t: TestApp;
 let world: World;
+let receiver: Receiver | undefined;
 /** global id of each fixture's instance, by type */
 const ids: Record<string, string> = {};
 const api = (who: Caller | 'owner'): Api =>
@@ -173,6 +192,12 @@ beforeAll(async () => {
       return { conversation: accepted(sent, 'businessMessageSend').conversation.id, message: sent.message.id };
     }),
     scheduledLive: once(() => scheduleLive(owner, shop)),
+    integration: once(async () => {
+      receiver = await startReceiver();
+      const connection = await connect(t, { ...team, owner } as unknown as DmTeam, [shop], ['leads:read', 'webhooks:manage']);
+      const { id } = await registerEndpoint(connection.api, receiver.url, ['lead.created']);
+      return { connection, endpointId: id };
+    }),
     campaignRegistration: once(async () => {
       const now = t.clock.now().toISOString();
       const campaignId = await createCampaign(t, campaignInput(now));
@@ -188,7 +213,10 @@ beforeAll(async () => {
   expect(before.data?.nodes).toEqual(teamLoaded().map((type) => ({ __typename: type })));
   accepted((await owner.request(MemberRemoveDocument, { id: team.memberIds[H.leaver] })).memberRemove, 'memberRemove');
 });
-afterAll(() => t?.close());
+afterAll(async () => {
+  await t?.close();
+  await receiver?.close();
+});
 
 it('has a fixture for every Node type of the printed schema', () => {
   expect(nodeTypes.length).toBeGreaterThan(0);

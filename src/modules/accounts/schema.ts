@@ -42,7 +42,8 @@ export const PlatformRoleEnum = builder.enumType('PlatformRole', { description: 
 export const UserRef = builder.prismaNode('User', {
   description: 'A person on the platform (viewer, customer, team member, reviewer). Any signed-in caller may read a user’s handle.',
   id: { field: 'id' },
-  authScopes: { authenticated: true },
+  // integrations see the contacts of the conversations and leads they may read
+  authScopes: { $any: { authenticated: true, integration: ['messages:read', 'leads:read'] } },
   // by id, only yourself: teams meet users through their conversations, leads and members
   loadableBy: (user, ctx) => user.id === ctx.viewer?.userId,
   fields: (t) => ({

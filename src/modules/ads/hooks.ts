@@ -44,8 +44,8 @@ registerInboundHook(async (tx, event) => {
 });
 
 // the team's first reply in a started ad conversation (automated messages are not replies)
-registerOutboundHook(async (tx, { conversation, now }) => {
-  if (!conversation.firstAdClickId) return;
+registerOutboundHook(async (tx, { conversation, message, now }) => {
+  if (!conversation.firstAdClickId || message.autoMessageId) return;
   const answered = await tx.$queryRaw<{ adId: string }[]>`
     UPDATE "AdConversation" SET "firstReplyAt" = ${now}
     WHERE "conversationId" = ${conversation.id}::uuid AND "startedAt" IS NOT NULL AND "firstReplyAt" IS NULL

@@ -417,7 +417,8 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.globalID({ required: true, for: ConversationRef, description: 'The conversation (not closed).' }), input: t.arg({ type: OutboundMessageInput, required: true, description: 'The message.' }) },
     resolve: (_root, { id, input }, ctx) =>
       attempt(async () => {
-        const message = await messaging.sendMessage(ctx, ctx.viewer!.userId, id.id, await toContent(input, 'OUTBOUND'), 'APP', { idempotencyKey: input.idempotencyKey });
+        // an integration sends as itself (no team member), under the integration channel's rules
+        const message = await messaging.sendMessage(ctx, ctx.viewer?.userId ?? null, id.id, await toContent(input, 'OUTBOUND'), ctx.integration ? 'INTEGRATION' : 'APP', { idempotencyKey: input.idempotencyKey });
         return { conversationId: id.id, messageId: message.id };
       }),
   }),

@@ -47,19 +47,22 @@ export interface InboundEvent {
 /** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
 export type InboundHook = (tx: Tx, event: InboundEvent) => Promise<void>;
 const inboundHooks: InboundHook[] = [];
-export function registerInboundHook(hook: InboundHook): void {
-  inboundHooks.push(hook);
+/** `first`: run before the hooks registered so far (the webhook outbox records the message before any auto-reply). */
+export function registerInboundHook(hook: InboundHook, options: { first?: boolean } = {}): void {
+  if (options.first) inboundHooks.unshift(hook);
+  else inboundHooks.push(hook);
 }
 
-/** A team member's (not automated) message, inside its transaction. */
+/** A business message that was sent (manual, an integration's or automated), inside its transaction. */
 export interface OutboundEvent {
   conversation: Conversation;
+  /** automated messages carry their rule's `autoMessageId` */
   message: Message;
   now: Date;
 }
+/** Reactions to a sent business message that run inside its transaction (the webhook outbox, ads' first replies). */
 export type OutboundHook = (tx: Tx, event: OutboundEvent) => Promise<void>;
 const outboundHooks: OutboundHook[] = [];
-/** Reactions to a team member's message that run inside its transaction (ads' first replies). */
 export function registerOutboundHook(hook: OutboundHook): void {
   outboundHooks.push(hook);
 }
@@ -335,12 +338,19 @@ export async function sendAutomated(tx: Tx, event: InboundEvent, text: string, a
     await tx.conversation.update({ where: { id: event.conversation.id }, data: { lastMessageAt: event.now, lastMessageId: message.id } });
     event.events.add('inbox', event.conversation.accountId, { type: 'MESSAGE_SENT', conversationId: event.conversation.id, messageId: message.id });
     event.events.add('conversation', event.conversation.id, { type: 'MESSAGE', conversationId: event.conversation.id, messageId: message.id });
+    for (const hook of outboundHooks) await hook(tx, { conversation: event.conversation, message, now: event.now });
   }
   return { message, sent };
 }
 
-/** A team member's message to the user, within the reply window. Replying to a request accepts it. */
-export function sendMessage(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel = 'APP', options: SendOptions = {}) {
+/**
+ * A team member's (or, with channel INTEGRATION and no sender, an integration's) message to
+ * the user, within the reply window. Replying to a request accepts it. A retry with the same
+ * idempotency key (people only: an integration has no sender to scope keys by) returns the
+ * first message.
+ */
+export function sendMessage(deps: Deps, senderId: string | null, conversationId: string, content: MessageContent, channel: Channel = 'APP', options: SendOptions = {}) {
+  if (!senderId) return storeOutbound(deps, null, conversationId, content, channel, null);
   return sendOnce(
     deps.db,
     senderId,
@@ -351,7 +361,7 @@ export function sendMessage(deps: Deps, senderId: string, conversationId: string
   );
 }
 
-async function storeOutbound(deps: Deps, senderId: string, conversationId: string, content: MessageContent, channel: Channel, idempotencyKey: string | null) {
+async function storeOutbound(deps: Deps, senderId: string | null, conversationId: string, content: MessageContent, channel: Channel, idempotencyKey: string | null) {
   const conversation = await deps.db.conversation.findUniqueOrThrow({
     where: { id: conversationId },
     include: { account: { select: { region: true } }, user: { select: { region: true, riskFlagged: true } } },

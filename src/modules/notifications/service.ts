@@ -38,3 +38,14 @@ export async function markAllRead(db: Db, userId: string, organizationId: string
   const result = await db.notification.updateMany({ where: { userId, organizationId, read: false }, data: { read: true, readAt: at } });
   return result.count;
 }
+
+/** Mails the organization's owners and admins (organization-wide matters, e.g. a disabled webhook). */
+export async function notifyOrganizationManagers(tx: Tx, events: PendingEvents, draft: Omit<NotificationDraft, 'accountId'> & { organizationId: string }): Promise<number> {
+  const { organizationId, ...rest } = draft;
+  const members = await tx.membership.findMany({ where: { organizationId, role: { in: ['OWNER', 'ADMIN'] } }, select: { userId: true } });
+  for (const { userId } of members) {
+    const row = await tx.notification.create({ data: { ...rest, userId, organizationId, accountId: null }, select: { id: true } });
+    events.add('notification', userId, { notificationId: row.id, organizationId });
+  }
+  return members.length;
+}

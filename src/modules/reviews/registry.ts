@@ -36,3 +36,23 @@ export function reviewableOf(kind: ReviewKind): Reviewable {
   if (!reviewable) throw new Error(`no reviewable registered for ${kind}`);
   return reviewable;
 }
+
+/** A review decision, inside the transaction that applies it. */
+export interface DecisionEvent {
+  kind: ReviewKind;
+  subjectId: string;
+  accountId: string;
+  approved: boolean;
+  reasons: ReviewReason[];
+  at: Date;
+}
+
+/** Reactions to any review decision that run in its transaction (the webhook outbox). */
+export type DecisionHook = (tx: Tx, event: DecisionEvent) => Promise<void>;
+const decisionHooks: DecisionHook[] = [];
+export function registerDecisionHook(hook: DecisionHook): void {
+  decisionHooks.push(hook);
+}
+export async function runDecisionHooks(tx: Tx, event: DecisionEvent): Promise<void> {
+  for (const hook of decisionHooks) await hook(tx, event);
+}

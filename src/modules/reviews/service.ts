@@ -8,7 +8,7 @@ import { PendingEvents } from '../../platform/events.ts';
 import { refuse, refuseIfAny, userError, type UserError } from '../../platform/errors.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import { notifyAccountTeam } from '../notifications/service.ts';
-import { reviewableOf, type ReviewReason } from './registry.ts';
+import { reviewableOf, runDecisionHooks, type ReviewReason } from './registry.ts';
 
 const HOUR = 3600_000;
 export const MAX_REASON_LENGTH = 500;
@@ -82,6 +82,7 @@ export async function decide(deps: { db: Db; clock: Clock; pubsub: PubSub }, rev
     const reviewable = reviewableOf(current.kind);
     if (decision.approve) await reviewable.onApproved(tx, current.subjectId, now);
     else await reviewable.onRejected(tx, current.subjectId, now);
+    await runDecisionHooks(tx, { kind: current.kind, subjectId: current.subjectId, accountId: current.accountId, approved: decision.approve, reasons: decision.reasons ?? [], at: now });
     const name = await reviewable.describe(tx, current.subjectId);
     await notifyAccountTeam(tx, events, {
       accountId: current.accountId,

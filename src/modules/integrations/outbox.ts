@@ -1,0 +1,129 @@
+// The webhook outbox: each event is written in the transaction of the change that caused it
+// (hooks of messaging, leads and reviews), with one delivery per endpoint that wants it. A
+// rolled-back message never produces an event; a committed one always does. One statement:
+// when no endpoint wants the event, nothing is written.
+import { randomUUID } from 'node:crypto';
+import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { Tx } from '../../platform/db.ts';
+import { integrationRestrictedRegions } from '../../platform/regions.ts';
+import { registerLeadHook } from '../leads/service.ts';
+import { registerInboundHook, registerOutboundHook } from '../messaging/service.ts';
+import { registerDecisionHook } from '../reviews/registry.ts';
+import type { Message } from '../../generated/prisma/client.ts';
+import { directMessageEvents, eventScope, type WebhookEventType } from './rules.ts';
+
+const restrictedRegions = [...integrationRestrictedRegions];
+
+export interface OutboxEvent {
+  type: WebhookEventType;
+  accountId: string;
+  /** events of one conversation are delivered in order */
+  conversationId?: string | null;
+  /** ordering key for events outside conversations (defaults to the event itself: no ordering) */
+  orderingKey?: string;
+  data: Record<string, unknown>;
+  at: Date;
+}
+
+/** Benchmarks switch the outbox off to measure what it costs a DM (never in the app). */
+export const outboxSwitch = { enabled: true };
+
+/** Records an event and its deliveries inside the caller's transaction; returns how many endpoints want it. */
+export async function recordEvent(tx: Tx, event: OutboxEvent): Promise<number> {
+  if (!outboxSwitch.enabled) return 0;
+  const id = randomUUID();
+  const body = JSON.stringify({ type: event.type, timestamp: event.at.toISOString(), data: event.data });
+  const orderingKey = event.conversationId ?? event.orderingKey ?? id;
+  const dm = directMessageEvents.has(event.type);
+  return tx.$executeRaw`
+    WITH targets AS (
+      SELECT e."id" FROM "WebhookEndpoint" e JOIN "IntegrationGrant" g ON g."id" = e."grantId"
+      WHERE e."disabledAt" IS NULL AND g."revokedAt" IS NULL
+        AND ${event.type} = ANY(e."eventTypes") AND ${eventScope[event.type]} = ANY(g."scopes")
+        AND ${event.accountId}::uuid = ANY(g."accountIds")
+        AND NOT (${dm} AND EXISTS (SELECT 1 FROM "BusinessAccount" a WHERE a."id" = ${event.accountId}::uuid AND a."region" = ANY(${restrictedRegions}::text[])))
+    ), recorded AS (
+      INSERT INTO "WebhookEvent" ("id", "type", "accountId", "conversationId", "body", "createdAt")
+      SELECT ${id}::uuid, ${event.type}, ${event.accountId}::uuid, ${event.conversationId ?? null}::uuid, ${body}, ${event.at}
+      WHERE EXISTS (SELECT 1 FROM targets)
+      RETURNING "id"
+    )
+    INSERT INTO "WebhookDelivery" ("id", "endpointId", "eventId", "orderingKey", "nextAttemptAt", "createdAt")
+    SELECT gen_random_uuid(), t."id", r."id", ${orderingKey}::uuid, ${event.at}, ${event.at} FROM targets t CROSS JOIN recorded r`;
+}
+
+const gid = (type: string, id: string | null | undefined) => (id ? encodeGlobalID(type, id) : null);
+
+/** What a tool learns about a message (it reads more through the API with its token). */
+function messageData(message: Message, conversation: { id: string; accountId: string; userId: string }) {
+  return {
+    message: {
+      id: gid('Message', message.id),
+      direction: message.direction,
+      kind: message.kind,
+      text: message.text,
+      stickerId: message.stickerId,
+      postId: gid('Post', message.postId),
+      automated: message.autoMessageId !== null,
+      createdAt: message.createdAt.toISOString(),
+    },
+    conversation: { id: gid('Conversation', conversation.id), accountId: gid('BusinessAccount', conversation.accountId), contactId: gid('User', conversation.userId) },
+  };
+}
+
+// the outbox records the user's message before any auto-reply does its own (order per conversation)
+registerInboundHook(
+  async (tx, { conversation, message, isFirstInbound, now }) => {
+    if (isFirstInbound && (conversation.origin === 'AD' || conversation.origin === 'CHAT_LINK')) {
+      await recordEvent(tx, {
+        type: 'conversation.referral',
+        accountId: conversation.accountId,
+        conversationId: conversation.id,
+        data: { conversation: { id: gid('Conversation', conversation.id), accountId: gid('BusinessAccount', conversation.accountId), contactId: gid('User', conversation.userId), origin: conversation.origin, adId: gid('MessagingAd', conversation.adId) } },
+        at: now,
+      });
+    }
+    await recordEvent(tx, { type: 'message.received', accountId: conversation.accountId, conversationId: conversation.id, data: messageData(message, conversation), at: now });
+  },
+  { first: true },
+);
+
+registerOutboundHook(async (tx, { conversation, message, now }) => {
+  await recordEvent(tx, { type: 'message.sent', accountId: conversation.accountId, conversationId: conversation.id, data: messageData(message, conversation), at: now });
+});
+
+registerLeadHook(async (tx, { lead, formName }) => {
+  await recordEvent(tx, {
+    type: 'lead.created',
+    accountId: lead.accountId,
+    conversationId: lead.conversationId,
+    data: {
+      lead: {
+        id: gid('Lead', lead.id),
+        accountId: gid('BusinessAccount', lead.accountId),
+        form: { id: gid('LeadForm', lead.formId), name: formName },
+        source: lead.source,
+        answers: lead.answers,
+        conversationId: gid('Conversation', lead.conversationId),
+        submittedAt: lead.createdAt.toISOString(),
+      },
+    },
+    at: lead.createdAt,
+  });
+});
+
+registerDecisionHook(async (tx, decision) => {
+  if (decision.kind !== 'AUTO_MESSAGE') return;
+  await recordEvent(tx, {
+    type: 'auto_message.review_updated',
+    accountId: decision.accountId,
+    orderingKey: decision.subjectId,
+    data: {
+      autoMessage: { id: gid('AutoMessage', decision.subjectId), accountId: gid('BusinessAccount', decision.accountId) },
+      reviewState: decision.approved ? 'APPROVED' : 'REJECTED',
+      reasons: decision.reasons,
+      decidedAt: decision.at.toISOString(),
+    },
+    at: decision.at,
+  });
+});
