@@ -28,6 +28,7 @@ import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
 import { useETag } from './platform/etag.ts';
+import { codedInputError } from './platform/input-errors.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
 import { openPubSub } from './platform/pubsub.ts';
@@ -110,7 +111,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maskedErrors: {
       isDev: config.env === 'development',
       // the database being unreachable is the one retryable SERVICE_UNAVAILABLE, not a masked internal error
-      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : maskError(error, message, isDev)),
+      // malformed input (variables, global ids) is BAD_USER_INPUT
+      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : (codedInputError(error) ?? maskError(error, message, isDev))),
     },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
