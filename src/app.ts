@@ -28,7 +28,7 @@ import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
 import { useETag } from './platform/etag.ts';
-import { codedInputError } from './platform/input-errors.ts';
+import { codedInputError, useNoNulCharacters } from './platform/input-errors.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
 import { openPubSub } from './platform/pubsub.ts';
@@ -119,6 +119,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       useSizeLimits(config.sizeLimits),
       usePageSizeLimit(),
+      useNoNulCharacters(),
       useQueryLimits(),
       useMutationAdmission(config.admission),
       // execution wrappers run outermost last: a caller's concurrency slot, then its cost, then admission
