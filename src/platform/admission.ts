@@ -18,7 +18,7 @@ export interface AdmissionLimits {
 }
 
 /** A counting semaphore whose waiters give up after a deadline. */
-class Gate {
+export class Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -41,6 +41,11 @@ class Gate {
       }, waitMs);
       this.waiting.push(admit);
     });
+  }
+
+  /** nobody inside and nobody waiting */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
   }
 
   leave(): void {
