@@ -94,6 +94,10 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     // reported) but large; test/api/caller-limits.test.ts sets small ones
     COST_BUDGET: '10000000',
     COST_RESTORE_RATE: '1000000',
+    // likewise the per-caller caps: tests race one user's operations on purpose (reply-window
+    // and idempotency races); caller-limits.test.ts sets small caps
+    MAX_CONCURRENT_OPERATIONS_PER_CALLER: '1000',
+    MAX_WS_CONNECTIONS_PER_CALLER: '1000',
     ...shared.env,
     ...peer.env,
   });
