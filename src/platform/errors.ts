@@ -222,3 +222,12 @@ export function isTransactionTimeout(error: unknown): boolean {
   if (e?.code !== 'P2028' || typeof e.message !== 'string') return false;
   return e.message.includes('Unable to start a transaction in the given time') || e.message.includes('on an expired transaction');
 }
+
+/**
+ * PostgreSQL aborted the transaction to break a deadlock (40P01): it changed nothing, and
+ * running it again is the documented remedy.
+ */
+export function isDeadlock(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  return e?.meta?.code === '40P01' || e?.meta?.driverAdapterError?.cause?.originalCode === '40P01' || (typeof e?.message === 'string' && e.message.includes('40P01'));
+}

@@ -89,7 +89,7 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     DATABASE_URL: shared.databaseUrl,
     REDIS_URL: process.env.REDIS_URL,
     AUTH_SECRET: TEST_SECRET,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     // tests fire requests far faster than any client: the cost budget is on (extensions.cost is
     // reported) but large; test/api/caller-limits.test.ts sets small ones
     COST_BUDGET: '10000000',

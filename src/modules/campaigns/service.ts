@@ -9,7 +9,7 @@ import type { Campaign, CampaignKind, CampaignRegistrationType, Prisma } from '.
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { PendingEvents } from '../../platform/events.ts';
-import { isUniqueViolation, refuse, refuseIfAny, userError, UserInputError, type UserError } from '../../platform/errors.ts';
+import { isDeadlock, isUniqueViolation, refuse, refuseIfAny, userError, UserInputError, type UserError } from '../../platform/errors.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import { registerReviewable } from '../reviews/registry.ts';
 import { submitForReview, withdrawReview } from '../reviews/service.ts';
@@ -192,14 +192,19 @@ function sessionRow(s: SessionInput, registration: { id: string; campaignId: str
 
 /** Runs work in a transaction; the overlap constraint's refusal becomes SESSION_OVERLAP. */
 async function withSessions<T>(deps: Deps, field: string[], work: (tx: Tx, events: PendingEvents, now: Date) => Promise<T>): Promise<T> {
-  const events = new PendingEvents();
-  try {
-    const result = await deps.db.$transaction((tx) => work(tx, events, deps.clock.now()));
-    events.publishTo(deps.pubsub);
-    return result;
-  } catch (error) {
-    if (isOverlapViolation(error)) throw new UserInputError([userError('SESSION_OVERLAP', field, 'A session overlaps another registered session of the account (registered at the same moment).')]);
-    throw error;
+  for (let attempt = 1; ; attempt++) {
+    const events = new PendingEvents();
+    try {
+      const result = await deps.db.$transaction((tx) => work(tx, events, deps.clock.now()));
+      events.publishTo(deps.pubsub);
+      return result;
+    } catch (error) {
+      if (isOverlapViolation(error)) throw new UserInputError([userError('SESSION_OVERLAP', field, 'A session overlaps another registered session of the account (registered at the same moment).')]);
+      // a change racing another one's review resubmission can deadlock on the pending review
+      // item (the new item appears mid-wait); PostgreSQL rolled this one back: run it again
+      if (isDeadlock(error) && attempt < 5) continue;
+      throw error;
+    }
   }
 }
 
