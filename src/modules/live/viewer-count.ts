@@ -121,6 +121,16 @@ export class ViewerCounter {
         INSERT INTO "LiveViewerPresence" ("sessionId", "instanceId", "viewers", "heartbeatAt")
         SELECT id, ${this.instanceId}::uuid, ${after}::int, ${now.toISOString()}::timestamp(3) FROM session
         ON CONFLICT ("sessionId", "instanceId") DO UPDATE SET "viewers" = EXCLUDED."viewers", "heartbeatAt" = EXCLUDED."heartbeatAt"`;
+      if (stored > 0 && joins > 0) {
+        // instances joining at the same moment each read the other's row before it committed;
+        // the peak is settled again from the committed rows (the later of two such statements
+        // sees both)
+        await this.db.$executeRaw`
+          UPDATE "LiveSession" SET "peakViewers" = GREATEST("peakViewers", (
+            SELECT COALESCE(SUM(p."viewers"), 0)::int FROM "LiveViewerPresence" p
+            WHERE p."sessionId" = ${sessionId}::uuid AND p."heartbeatAt" > ${new Date(now.getTime() - PRESENCE_TTL_MS).toISOString()}::timestamp(3)))
+          WHERE id = ${sessionId}::uuid AND state <> 'ENDED'`;
+      }
       if (stored > 0 && after > 0) this.here.set(sessionId, after);
       else this.here.delete(sessionId);
       if (stored > 0 && after !== before) await this.changed(sessionId).catch(() => {});
