@@ -43,6 +43,11 @@ class Gate {
     });
   }
 
+  /** mutations waiting for a slot now */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   leave(): void {
     const next = this.waiting.shift();
     // the slot passes straight to the next in line
@@ -65,15 +70,27 @@ function overloadForTransactionTimeouts(result: ExecutionResult): ExecutionResul
   return { ...result, errors: result.errors.map((error) => (isTransactionTimeout(error.originalError) ? overloadedError(error.path) : error)) };
 }
 
-export function useMutationAdmission(limits: AdmissionLimits): Plugin {
+/** What the metrics read: the queue's length when scraped, and each refusal with its reason. */
+export interface AdmissionObserver {
+  queued(read: () => number): void;
+  refused(reason: 'queue_wait' | 'transaction_timeout'): void;
+}
+
+export function useMutationAdmission(limits: AdmissionLimits, observer?: AdmissionObserver): Plugin {
   const gate = new Gate(limits.concurrency);
+  observer?.queued(() => gate.queued);
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       setExecuteFn(async (executeArgs) => {
-        if (!(await gate.enter(limits.queueMs))) return overloaded();
+        if (!(await gate.enter(limits.queueMs))) {
+          observer?.refused('queue_wait');
+          return overloaded();
+        }
         try {
-          return overloadForTransactionTimeouts((await executeFn(executeArgs)) as ExecutionResult);
+          const result = overloadForTransactionTimeouts((await executeFn(executeArgs)) as ExecutionResult);
+          if (observer && result.errors?.some((error) => error.extensions?.code === 'OVERLOADED')) observer.refused('transaction_timeout');
+          return result;
         } finally {
           gate.leave();
         }

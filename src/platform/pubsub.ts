@@ -25,23 +25,52 @@ export interface PubSub {
   publish<T extends Topic>(topic: T, id: string, payload: TopicPayloads[T]): void;
   subscribe<T extends Topic>(topic: T, id: string, options?: SubscribeOptions): AsyncIterable<TopicPayloads[T]> & AsyncIterator<TopicPayloads[T]>;
   close(): Promise<void>;
+  /** Redis only: whether both connections are up now (readiness) */
+  connected?(): boolean;
+}
+
+/** Notified when an event reaches this instance's listener, with how long ago it was published. */
+export type OnDelivered = (lagMs: number) => void;
+
+/** What travels: the payload and when it was published (for the publish-to-deliver lag). */
+interface Envelope {
+  at: number;
+  payload: unknown;
+}
+
+/** Unwraps each envelope, reporting its lag; return() goes straight to the source (ends a waiting next() at once). */
+function delivered(source: AsyncIterator<unknown>, onDelivered: OnDelivered): AsyncIterator<unknown> {
+  return {
+    async next() {
+      const result = await source.next();
+      if (result.done) return result;
+      const envelope = result.value as Envelope;
+      onDelivered(Date.now() - envelope.at);
+      return { done: false, value: envelope.payload };
+    },
+    return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+  };
 }
 
 type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]>>>;
 
-function wrap(raw: RawPubSub, close: () => Promise<void>) {
-  // one raw subscription per topic:id on this instance, however many local subscribers
-  const local = createFanout<unknown>((topic, id) => raw.subscribe(topic, id)[Symbol.asyncIterator]());
+function wrap(raw: RawPubSub, close: () => Promise<void>, onDelivered?: OnDelivered) {
+  // one raw subscription per topic:id on this instance, however many local subscribers; the
+  // lag is measured once per event per instance, not per subscriber
+  const local = createFanout<unknown>((topic, id) => {
+    const source = raw.subscribe(topic, id)[Symbol.asyncIterator]();
+    return onDelivered ? delivered(source, onDelivered) : source;
+  });
   const pubsub: PubSub = {
-    publish: (topic, id, payload) => raw.publish(topic, id, payload),
+    publish: (topic, id, payload) => raw.publish(topic, id, onDelivered ? ({ at: Date.now(), payload } satisfies Envelope) : payload),
     subscribe: (topic, id, options) => local.subscribe(topic, id, options) as never,
     close,
   };
   return { pubsub, local };
 }
 
-export function createMemoryPubSub(): PubSub {
-  return wrap(createPubSub(), async () => {}).pubsub;
+export function createMemoryPubSub(onDelivered?: OnDelivered): PubSub {
+  return wrap(createPubSub(), async () => {}, onDelivered).pubsub;
 }
 
 /** Published by an instance that had to drop events: every instance's subscribers may have missed them. */
@@ -53,7 +82,7 @@ const GAP_CHANNEL = 'livesuite:pubsub-gap';
  */
 const MAX_PENDING_PUBLISHES = 10_000;
 
-export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
+export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>, onDelivered?: OnDelivered): Promise<PubSub> {
   const options = { lazyConnect: true, maxRetriesPerRequest: null };
   const publishClient = new Redis(url, options);
   const subscribeClient = new Redis(url, options);
@@ -105,7 +134,8 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
     closing = true;
     // QUIT waits for a reply: while Redis is away it would wait for its return
     await Promise.allSettled([publishClient, subscribeClient].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
-  });
+  }, onDelivered);
+  pubsub.connected = () => publishClient.status === 'ready' && subscribeClient.status === 'ready';
 
   // events published while this connection is down never reach this instance
   subscribeClient.on('close', () => closing || local.interrupt(streamInterrupted));
@@ -119,6 +149,6 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
   return pubsub;
 }
 
-export function openPubSub(redisUrl: string | undefined, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
-  return redisUrl ? createRedisPubSub(redisUrl, logger) : Promise.resolve(createMemoryPubSub());
+export function openPubSub(redisUrl: string | undefined, logger?: Pick<Logger, 'warn' | 'info'>, onDelivered?: OnDelivered): Promise<PubSub> {
+  return redisUrl ? createRedisPubSub(redisUrl, logger, onDelivered) : Promise.resolve(createMemoryPubSub(onDelivered));
 }
