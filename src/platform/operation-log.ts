@@ -21,6 +21,9 @@ export function callerKind(authorization: string | null | undefined): CallerKind
   return integrationBearer(authorization) ? 'integration' : 'user';
 }
 
+/** `query Name`, `mutation`, `{` at the start of a document: its type and name when it begins with its operation */
+const OPERATION_HEAD = /^\s*(?:(query|mutation|subscription)\b\s*([_A-Za-z]\w*)?|\{)/;
+
 const REQUEST_ID = /^[\w.:@/+=-]{1,128}$/;
 
 /** The caller's x-request-id when it is a plain token (no spaces or control characters, ≤ 128), else a new one. */
@@ -117,7 +120,14 @@ export function operationRecorder(logger: Logger, metrics: Metrics | null, endpo
     },
     onParams({ params, request }) {
       const state = requests.get(request);
-      if (state && params.operationName) state.name = params.operationName;
+      if (!state) return;
+      if (params.operationName) state.name = params.operationName;
+      // named even when refused before parsing (a bad token): a look at the first words, no parse
+      const head = params.query ? OPERATION_HEAD.exec(params.query) : null;
+      if (head) {
+        state.type = head[1] ?? 'query';
+        state.name ??= head[2];
+      }
     },
     onExecute({ args }) {
       const state = requests.get((args.contextValue as { request?: Request }).request!);
