@@ -233,6 +233,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         // connections to PostgreSQL and Redis close.
         const graceMs = config.shutdownGraceMs;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // a keep-alive connection whose last response just went out would otherwise stay open
+        // until its keep-alive timeout
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
         server.closeIdleConnections();
         const forced = setTimeout(() => server.closeAllConnections(), graceMs);
         await recorder.ws.settled(graceMs);
@@ -240,6 +243,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await wsServer.dispose();
         await serverClosed;
         clearTimeout(forced);
+        clearInterval(sweeper);
         await services.runtime.stopAll();
         await pubsub.close();
         await database.close();
