@@ -98,10 +98,10 @@ describe('SIGTERM', () => {
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     try {
       const team = await integrationTeam(t, 'drain');
-      const tool = await connect(t, team, [team.shop], ['messages:read', 'webhooks:manage']);
+      const tool = await connect(t, team, [team.us], ['messages:read', 'webhooks:manage']);
       const endpoint = await registerEndpoint(tool.api, `http://127.0.0.1:${(slow.address() as { port: number }).port}/hooks`, ['message.received']);
       const peer = await t.startPeer({ env: { WEBHOOK_POLL_MS: '60000', SHUTDOWN_GRACE_MS: '5000' } });
-      await sendDm(t.as('drain.viewer'), team.shopHandle, { kind: 'TEXT', text: 'Deliver me' });
+      await sendDm(t.as('drain.viewer'), team.usHandle, { kind: 'TEXT', text: 'Deliver me' });
       void webhookWorker(peer.app.services).poll();
       await arrival;
       const closing = peer.close();
