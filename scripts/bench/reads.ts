@@ -9,6 +9,9 @@
 //   - `{ viewer { handle } }` authenticated (HTTP, JWT, GraphQL; no database);
 //   - public `businessPage(handle)` (anonymous), info and a 6-photo gallery with its cover;
 //   - `inbox(first: 20)` for an agent (contact, last message, state, unread, replies left).
+// The app runs as in production, with its operation log (LOG_LEVEL=info, stdout drained through
+// a pipe) and Prometheus metrics on; a fourth process, the same app with both off
+// (LOG_LEVEL=warn, METRICS=false), measures what they cost per read (target ≤ 5 % CPU).
 // PostgreSQL only (DATABASE_URL; a throwaway database next to it, dropped at the end).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:reads
@@ -138,16 +141,19 @@ async function seed(url: string, databaseUrl: string, token: (handle: string) =>
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('bench:reads runs on PostgreSQL: set DATABASE_URL');
   const database = await throwawayPostgres(process.env.DATABASE_URL, 'livesuite_bench_reads');
-  const env = { NODE_ENV: 'production', DATA_DIR: os.tmpdir(), DATABASE_URL: database.url, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' };
+  const env = { NODE_ENV: 'production', DATA_DIR: os.tmpdir(), DATABASE_URL: database.url, AUTH_SECRET: SECRET, LOG_LEVEL: 'info', METRICS: 'true' };
+  const unobserved = { ...env, LOG_LEVEL: 'warn', METRICS: 'false' };
   const servers: AppProcess[] = [];
   try {
     buildApp();
     const startFlags = productionCommand().flags;
     // BENCH_APP_FLAGS: more node flags for the app (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
-    const app = await startAppProcess(env, (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean));
+    const app = await startAppProcess(env, (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean), { drainStdout: true });
     servers.push(app);
-    const plain = await startAppProcess(env, [], { flags: [] });
+    const plain = await startAppProcess(env, [], { flags: [], drainStdout: true });
     servers.push(plain);
+    const bare = await startAppProcess(unobserved, [], { drainStdout: true });
+    servers.push(bare);
     const hello = await startAppProcess({ NODE_ENV: 'production' }, [], { entry: path.join(here, 'hello-yoga.mjs') });
     servers.push(hello);
     const auth = await createAuth(loadConfig({ ...env, DATA_DIR: os.tmpdir() }), null as never);
@@ -170,8 +176,8 @@ async function main() {
     };
     const statements = { page: await statementsOf(bodies.page, {}), inbox: await statementsOf(bodies.inbox, bearer) };
 
-    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain';
-    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [] };
+    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
+    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
     const only = process.env.BENCH_READS_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
@@ -183,6 +189,8 @@ async function main() {
         ['pagePlain', plain, bodies.page, {}],
         ['inbox', app, bodies.inbox, bearer],
         ['inboxPlain', plain, bodies.inbox, bearer],
+        ['pageBare', bare, bodies.page, {}],
+        ['inboxBare', bare, bodies.inbox, bearer],
       ];
       // BENCH_READS_ONLY=inbox,page: only these (e.g. while profiling)
       for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers));
@@ -212,9 +220,19 @@ async function main() {
       cpuMsPerOp: m[key].cpuMs,
       met: m[key].cpuMs / m[`${key}Plain`].cpuMs <= 1.1,
     });
+    const observabilityCost = (key: 'page' | 'inbox', name: string): BenchFigure => ({
+      name,
+      value: m[key].cpuMs,
+      unit: 'ms CPU / request',
+      target: '≤ 1.05 × logging and metrics off',
+      baseline: `off ${m[`${key}Bare`].cpuMs.toFixed(2)} ms`,
+      ratio: m[key].cpuMs / m[`${key}Bare`].cpuMs,
+      cpuMsPerOp: m[key].cpuMs,
+      met: m[key].cpuMs / m[`${key}Bare`].cpuMs <= 1.05,
+    });
     report({
       title: 'HTTP read pages vs hello-world yoga',
-      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`), the same app under plain \`node\`, and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${REQUESTS} requests per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
+      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`, LOG_LEVEL=info and metrics on, its log stream drained through a pipe), the same app under plain \`node\`, the same app with logging and metrics off (LOG_LEVEL=warn, METRICS=false), and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${REQUESTS} requests per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
       figures: [
         { name: 'hello-world yoga `{ hello }`', value: m.hello.perSecond, unit: 'requests/s', cpuMsPerOp: m.hello.cpuMs },
         vsHello('viewer', 'authenticated `{ viewer { handle } }`'),
@@ -222,6 +240,8 @@ async function main() {
         vsHello('inbox', '`inbox(first: 20)` for an agent', 0.25),
         flagCost('page', 'npm start flags, `businessPage` CPU'),
         flagCost('inbox', 'npm start flags, `inbox` CPU'),
+        observabilityCost('page', 'operation log + metrics, `businessPage` CPU'),
+        observabilityCost('inbox', 'operation log + metrics, `inbox` CPU'),
         { name: 'SQL statements, `businessPage`', value: statements.page, unit: 'per request' },
         { name: 'SQL statements, `inbox(first: 20)`', value: statements.inbox, unit: 'per request' },
       ],
