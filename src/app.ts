@@ -181,6 +181,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       onOperation: (ctx, id, _payload, args) => recorder.ws.operation(ctx, id, args),
       onError: (ctx, id, _payload, errors) => recorder.ws.error(ctx, id, errors),
       onComplete: (ctx, id) => recorder.ws.complete(ctx, id),
+      onClose: (ctx) => recorder.ws.closed(ctx),
       onSubscribe: async (ctx, id, params) => {
         recorder.ws.subscribe(ctx, id, bearerFromConnectionParams(ctx.connectionParams), params.operationName);
         const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams, req: ctx.extra.request, params });

@@ -73,6 +73,8 @@ export interface OperationRecorder {
     next(ctx: WsContext, id: string, result: ExecutionResult): void;
     error(ctx: WsContext, id: string, errors: readonly ErrorLike[]): void;
     complete(ctx: WsContext, id: string): void;
+    /** the socket closed: whatever graphql-ws did not complete (a failed subscribe) ends here */
+    closed(ctx: WsContext): void;
     /** resolves once no query or mutation is in flight on any socket (subscriptions aside), or after `waitMs` */
     settled(waitMs: number): Promise<void>;
   };
@@ -206,6 +208,10 @@ export function operationRecorder(logger: Logger, metrics: Metrics | null, endpo
         if (state.type === undefined) end(ctx, id);
       },
       complete: end,
+      closed(ctx) {
+        for (const id of [...(sockets.get(ctx)?.keys() ?? [])]) end(ctx, id);
+        sockets.delete(ctx);
+      },
       async settled(waitMs) {
         for (const deadline = Date.now() + waitMs; inFlight > 0 && Date.now() < deadline; ) await new Promise((resolve) => setTimeout(resolve, 20));
       },
