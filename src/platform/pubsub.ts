@@ -32,21 +32,26 @@ export interface PubSub {
 /** Notified when an event reaches this instance's listener, with how long ago it was published. */
 export type OnDelivered = (lagMs: number) => void;
 
-/** What travels: the payload and when it was published (for the publish-to-deliver lag). */
-interface Envelope {
-  at: number;
-  payload: unknown;
+/**
+ * When an event was published (ms since the epoch), carried as one more property of the payload
+ * object and removed on arrival. A property, not an envelope: instances of an older or newer
+ * version, or with metrics off, still read each other's events during a rolling deploy.
+ */
+const PUBLISHED_AT = '__publishedAt';
+
+function stamped(payload: unknown): unknown {
+  return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { ...payload, [PUBLISHED_AT]: Date.now() } : payload;
 }
 
-/** Unwraps each envelope, reporting its lag; return() goes straight to the source (ends a waiting next() at once). */
-function delivered(source: AsyncIterator<unknown>, onDelivered: OnDelivered): AsyncIterator<unknown> {
+/** Removes the stamp, reporting the lag; return() goes straight to the source (ends a waiting next() at once). */
+function delivered(source: AsyncIterator<unknown>, onDelivered?: OnDelivered): AsyncIterator<unknown> {
   return {
     async next() {
       const result = await source.next();
-      if (result.done) return result;
-      const envelope = result.value as Envelope;
-      onDelivered(Date.now() - envelope.at);
-      return { done: false, value: envelope.payload };
+      if (result.done || result.value === null || typeof result.value !== 'object' || !(PUBLISHED_AT in result.value)) return result;
+      const { [PUBLISHED_AT]: at, ...payload } = result.value as Record<string, unknown>;
+      if (onDelivered && typeof at === 'number') onDelivered(Math.max(0, Date.now() - at));
+      return { done: false, value: payload };
     },
     return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
   };
@@ -57,12 +62,9 @@ type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]
 function wrap(raw: RawPubSub, close: () => Promise<void>, onDelivered?: OnDelivered) {
   // one raw subscription per topic:id on this instance, however many local subscribers; the
   // lag is measured once per event per instance, not per subscriber
-  const local = createFanout<unknown>((topic, id) => {
-    const source = raw.subscribe(topic, id)[Symbol.asyncIterator]();
-    return onDelivered ? delivered(source, onDelivered) : source;
-  });
+  const local = createFanout<unknown>((topic, id) => delivered(raw.subscribe(topic, id)[Symbol.asyncIterator](), onDelivered));
   const pubsub: PubSub = {
-    publish: (topic, id, payload) => raw.publish(topic, id, onDelivered ? ({ at: Date.now(), payload } satisfies Envelope) : payload),
+    publish: (topic, id, payload) => raw.publish(topic, id, onDelivered ? stamped(payload) : payload),
     subscribe: (topic, id, options) => local.subscribe(topic, id, options) as never,
     close,
   };
