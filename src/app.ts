@@ -9,7 +9,7 @@ import { createYoga, maskError } from 'graphql-yoga';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
-import { createAuth, integrationBearer, type Viewer } from './platform/auth.ts';
+import { createAuth, integrationBearer, type IntegrationViewer, type Viewer } from './platform/auth.ts';
 import { authenticateIntegration } from './modules/integrations/tokens.ts';
 import { systemClock, type Clock } from './platform/clock.ts';
 import { createContext, type AppServices, type Context } from './platform/context.ts';
@@ -17,12 +17,18 @@ import { openDatabase, type Database } from './platform/db.ts';
 import { isTransientDatabaseError, retryAfterHeader, transientRefusal } from './platform/errors.ts';
 import { createMediaStore } from './platform/media.ts';
 import { useMutationAdmission } from './platform/admission.ts';
+import { useCallerConcurrency } from './platform/caller-concurrency.ts';
+import { callerKey } from './platform/callers.ts';
+import { openCostBuckets } from './platform/cost-buckets.ts';
+import { useCostBudget } from './platform/cost-budget.ts';
+import { createConnectionCounter, subscriptionCapRefusal, TOO_MANY_CONNECTIONS_CLOSE } from './platform/ws-caps.ts';
 import { corsPolicy, offlineGraphiQLRenderer, useDisableIntrospection } from './platform/exposure.ts';
 import { listenStartupError } from './platform/startup-errors.ts';
 import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
 import { useETag } from './platform/etag.ts';
+import { codedInputError, useNoNulCharacters } from './platform/input-errors.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
 import { openPubSub } from './platform/pubsub.ts';
@@ -81,6 +87,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
   const metrics = createMetrics();
   const pubsub = await openPubSub(config.redisUrl, logger, config.observability.metrics ? (lagMs) => metrics.pubsubLagSeconds.observe(lagMs / 1000) : undefined);
+  const limits = config.callerLimits;
+  const costBuckets = limits.cost.enabled ? await openCostBuckets(config.redisUrl, limits.cost, logger) : null;
   let listeningOrigin = `http://localhost:${config.port}`;
   const publicUrl = () => config.publicUrl ?? listeningOrigin;
   const auth = await createAuth(config, database.prisma);
@@ -97,6 +105,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   };
 
   const recorder = operationRecorder(logger, config.observability.metrics ? metrics : null, '/graphql');
+  // integration tokens (lsa_…) are looked up by hash; anything else is a user's JWT
+  const authenticate = async (authorization: string | null | undefined): Promise<{ viewer: Viewer | null; integration: IntegrationViewer | null }> => {
+    const integrationToken = integrationBearer(authorization);
+    if (integrationToken) return { viewer: null, integration: await authenticateIntegration(services, integrationToken) };
+    return { viewer: await auth.authenticate(authorization), integration: null };
+  };
+
   const yoga = createYoga<{ connectionParams?: Record<string, unknown>; req?: IncomingMessage }, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -108,7 +123,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maskedErrors: {
       isDev: config.env === 'development',
       // the database being unreachable is the one retryable SERVICE_UNAVAILABLE, not a masked internal error
-      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : maskError(error, message, isDev)),
+      // malformed input (variables, global ids) is BAD_USER_INPUT
+      maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : (codedInputError(error) ?? maskError(error, message, isDev))),
     },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
@@ -118,22 +134,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       ...(config.observability.tracing ? [useTracing(options.tracerProvider)] : []),
       useSizeLimits(config.sizeLimits),
       usePageSizeLimit(),
+      useNoNulCharacters(),
       useQueryLimits(),
       useMutationAdmission(config.admission, {
         queued: (read) => metrics.gauge('livesuite_admission_queue_length', 'Mutations waiting for an execution slot (MUTATION_CONCURRENCY)', read),
         refused: (reason) => metrics.admissionRefusals.inc({ reason }),
       }),
+      // execution wrappers run outermost last: a caller's concurrency slot, then its cost, then admission
+      ...(costBuckets ? [useCostBudget(costBuckets, limits.cost)] : []),
+      useCallerConcurrency(limits),
       useSharedSubscriptionResults(),
       useETag(),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
     context: async (initial) => {
       const authorization = initial.request ? initial.request.headers.get('authorization') : bearerFromConnectionParams(initial.connectionParams);
-      // integration tokens (lsa_…) are looked up by hash; anything else is a user's JWT
-      const integrationToken = integrationBearer(authorization);
-      if (integrationToken) return createContext(services, null, await authenticateIntegration(services, integrationToken));
-      const viewer: Viewer | null = await auth.authenticate(authorization);
-      return createContext(services, viewer);
+      const { viewer, integration } = await authenticate(authorization);
+      return createContext(services, viewer, integration);
     },
   });
 
@@ -161,6 +178,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
   } catch (error) {
     await pubsub.close();
+    await costBuckets?.close();
     await database.close();
     throw listenStartupError(error, config);
   }
@@ -170,8 +188,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   wss.on('headers', (headers, req) => recorder.ws.upgradeHeaders(headers, req));
   if (config.observability.metrics) registerStateGauges(metrics, wss, database, services);
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
+  const connections = createConnectionCounter(limits.wsConnections);
   const wsServer = useServer(
     {
+      onConnect: async (ctx) => {
+        let caller;
+        try {
+          caller = callerKey({ ...(await authenticate(bearerFromConnectionParams(ctx.connectionParams))), req: ctx.extra.request });
+        } catch {
+          // a bad token: each of its operations is refused; meanwhile it counts by address
+          caller = callerKey({ req: ctx.extra.request });
+        }
+        if (!connections.admit(caller)) {
+          ctx.extra.socket.close(TOO_MANY_CONNECTIONS_CLOSE.code, TOO_MANY_CONNECTIONS_CLOSE.reason);
+          return false;
+        }
+        // closed while it was being identified: 'close' has fired already
+        if (ctx.extra.socket.readyState >= ctx.extra.socket.CLOSING) {
+          connections.release(caller);
+          return false;
+        }
+        ctx.extra.socket.once('close', () => connections.release(caller));
+        return true;
+      },
       execute: (args) => (args.rootValue as RootValue).execute(args) as never,
       subscribe: (args) => (args.rootValue as RootValue).subscribe(args) as never,
       onNext: (ctx, id, _payload, _args, result) => {
@@ -184,6 +223,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       onClose: (ctx) => recorder.ws.closed(ctx),
       onSubscribe: async (ctx, id, params) => {
         recorder.ws.subscribe(ctx, id, bearerFromConnectionParams(ctx.connectionParams), params.operationName);
+        const capped = subscriptionCapRefusal(Object.keys(ctx.subscriptions).length, limits.subscriptionsPerConnection);
+        if (capped) return capped;
         const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams, req: ctx.extra.request, params });
         let document;
         try {
@@ -247,6 +288,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         clearInterval(sweeper);
         await services.runtime.stopAll();
         await pubsub.close();
+        await costBuckets?.close();
         await database.close();
       })();
       return closing;

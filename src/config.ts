@@ -54,6 +54,15 @@ const envSchema = z.object({
   MAX_DOCUMENT_BYTES: z.coerce.number().int().min(1024).default(100 * 1024),
   MUTATION_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(16),
   MUTATION_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** per-caller query cost budget (leaky bucket): on/off, size in points, points restored per second */
+  COST_LIMIT: flag,
+  COST_BUDGET: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+  COST_RESTORE_RATE: z.coerce.number().min(0.001).max(1_000_000).default(1000),
+  /** per-caller caps: WebSocket connections per instance, operations open on one connection, operations running at once per instance */
+  MAX_WS_CONNECTIONS_PER_CALLER: z.coerce.number().int().min(1).max(100_000).default(20),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(100_000).default(100),
+  MAX_CONCURRENT_OPERATIONS_PER_CALLER: z.coerce.number().int().min(1).max(10_000).default(10),
+  CONCURRENT_OPERATIONS_QUEUE_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   /** a webhook delivery that gets no 2xx answer within this time has failed */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(15_000),
   /** how often each instance looks for due webhook deliveries */
@@ -98,6 +107,8 @@ export interface Config {
   liveTickMs: number;
   /** mutations executing at once per instance, and how long others wait before OVERLOADED */
   admission: { concurrency: number; queueMs: number };
+  /** limits per caller (a user, an integration grant, or an anonymous IP address) */
+  callerLimits: CallerLimits;
   /** serve the GraphiQL page on GET /graphql (default: not in production) */
   graphiql: boolean;
   /** answer __schema / __type queries (default: not in production) */
@@ -110,6 +121,18 @@ export interface Config {
   observability: { metrics: boolean; tracing: boolean };
   /** on shutdown, how long in-flight requests and webhook deliveries may take before they are cut */
   shutdownGraceMs: number;
+}
+
+export interface CallerLimits {
+  /** leaky bucket of query cost points, shared through Redis when configured */
+  cost: { enabled: boolean; budget: number; restoreRate: number };
+  /** WebSocket connections one caller may hold open on one instance */
+  wsConnections: number;
+  /** operations (subscriptions, queries in flight) open at once on one WebSocket connection */
+  subscriptionsPerConnection: number;
+  /** queries and mutations one caller may run at once on one instance, and how long more wait for a slot */
+  concurrentOperations: number;
+  queueMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -144,6 +167,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sizeLimits: { maxBodyBytes: env.MAX_BODY_BYTES, maxDocumentBytes: env.MAX_DOCUMENT_BYTES },
     liveTickMs: env.LIVE_TICK_MS,
     admission: { concurrency: env.MUTATION_CONCURRENCY, queueMs: env.MUTATION_QUEUE_MS },
+    callerLimits: {
+      cost: { enabled: env.COST_LIMIT ?? true, budget: env.COST_BUDGET, restoreRate: env.COST_RESTORE_RATE },
+      wsConnections: env.MAX_WS_CONNECTIONS_PER_CALLER,
+      subscriptionsPerConnection: env.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+      concurrentOperations: env.MAX_CONCURRENT_OPERATIONS_PER_CALLER,
+      queueMs: env.CONCURRENT_OPERATIONS_QUEUE_MS,
+    },
     webhooks: {
       timeoutMs: env.WEBHOOK_TIMEOUT_MS,
       pollMs: env.WEBHOOK_POLL_MS,

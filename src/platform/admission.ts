@@ -18,7 +18,7 @@ export interface AdmissionLimits {
 }
 
 /** A counting semaphore whose waiters give up after a deadline. */
-class Gate {
+export class Gate {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
@@ -46,6 +46,11 @@ class Gate {
   /** mutations waiting for a slot now */
   get queued(): number {
     return this.waiting.length;
+  }
+
+  /** nobody inside and nobody waiting */
+  get idle(): boolean {
+    return this.active === 0 && this.waiting.length === 0;
   }
 
   leave(): void {

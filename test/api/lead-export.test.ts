@@ -2,6 +2,7 @@
 // the file's content (columns, order, range and filter, escaping, formula neutralisation).
 import { parse } from 'csv-parse/sync';
 import { SignJWT } from 'jose';
+import { adClickedBy } from '../support/ads.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_SECRET, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
@@ -199,7 +200,7 @@ describe('the CSV', () => {
   it('with no end, includes leads submitted after the link was made', async () => {
     const url = await exportLink('owner', { filter: { sources: ['AD'] } });
     expect((await download(url)).rows).toEqual([]);
-    const lead = await submitLead(t.as('viewer'), formId, { source: 'AD', adId: crypto.randomUUID() });
+    const lead = await submitLead(t.as('viewer'), formId, { source: 'AD', adId: await adClickedBy(t, team.shopA, 'viewer') });
     expect(ids((await download(url)).byColumn)).toEqual([localId(lead.id)]);
   });
 });

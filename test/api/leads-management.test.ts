@@ -1,6 +1,7 @@
 // Lead management through the API: the team lists and filters an account's leads, reads
 // one, changes status and assignee and adds notes; analysts only read.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { adClickedBy } from '../support/ads.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type TestApp } from '../support/app.ts';
 import { createAccount, expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
@@ -57,7 +58,7 @@ beforeAll(async () => {
   await leadAt('profile', hours(0), formC, {});
   await leadAt('video', hours(1), formC, { source: 'SHORT_VIDEO', postId: post });
   await leadAt('live', hours(2), emailFormC, { source: 'LIVE', liveSessionId: liveSession, answers: answers(['EMAIL']) }, 'viewer2');
-  await leadAt('ad', hours(3), formC, { source: 'AD', adId: crypto.randomUUID() });
+  await leadAt('ad', hours(3), formC, { source: 'AD', adId: await adClickedBy(t, shopC, 'viewer') });
   await leadAt('dm', hours(3), formC, { source: 'DIRECT_MESSAGE', conversationId: await startConversation(t.as('viewer'), 'shop.c') }); // same instant as `ad`
   await leadAt('other account', hours(1), formA, {});
   const update = (id: string, input: object) => t.as('agent').request(LEAD_UPDATE, { id, input });

@@ -226,10 +226,11 @@ describe('permissions', () => {
   it('an unknown conversation or message id reads as null and cannot be written to', async () => {
     const unknown = encodeGlobalID('Conversation', randomUUID());
     expectTopLevelError(await expectNoMessagingChange(t, () => team.owner.raw(REPLY, { id: unknown, input: { kind: 'TEXT', text: 'Hello?' } })), 'FORBIDDEN');
-    expect(await team.owner.raw(CONVERSATION, { id: unknown })).toEqual({ status: 200, data: { node: null } });
+    expect(await team.owner.raw(CONVERSATION, { id: unknown })).toEqual({ status: 200, data: { node: null }, extensions: { cost: expect.anything() } });
     expect(await team.owner.raw(`query ($id: ID!) { node(id: $id) { id } }`, { id: encodeGlobalID('Message', randomUUID()) })).toEqual({
       status: 200,
       data: { node: null },
+      extensions: { cost: expect.anything() },
     });
   });
 

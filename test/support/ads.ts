@@ -1,6 +1,7 @@
 // Shared setup for the messaging-ads API tests: an account that may run ads (region, DM
 // setting, approved welcome), ads created through the API, clicks and spend reported by the
 // ad system, and the ad rows as stored.
+import { encodeGlobalID } from '@pothos/plugin-relay';
 import { expect } from 'vitest';
 import {
   AdActivateDocument,
@@ -106,4 +107,24 @@ export async function recomputedDays(t: TestApp, adId: string) {
   for (const l of await t.db.lead.findMany({ where: { adId: id } })) at(day(l.createdAt)).leads += 1;
   for (const s of await t.db.adSpend.findMany({ where: { adId: id } })) at(day(s.day)).spendMinor += s.amountMinor;
   return figures;
+}
+
+/**
+ * An ad of the account that `handle` clicked, written straight to the database: for tests of
+ * other modules that only need a lead's ad to be real (the ads tests prove how clicks come to
+ * be through the API). Returns the ad's global id.
+ */
+export async function adClickedBy(t: TestApp, accountId: string, handle: string): Promise<string> {
+  const account = localId(accountId);
+  const user = await t.db.user.findFirstOrThrow({ where: { handle }, select: { id: true } });
+  const ad = await t.db.ad.create({ data: { accountId: account, title: 'Fixture ad', state: 'ACTIVE', creativeKind: 'UPLOADED_VIDEO' } });
+  const conversation = await t.db.conversation.upsert({
+    where: { accountId_userId: { accountId: account, userId: user.id } },
+    create: { accountId: account, userId: user.id, state: 'OPEN', origin: 'AD', lastMessageAt: t.clock.now() },
+    update: {},
+  });
+  await t.db.adClick.create({
+    data: { clickId: `fixture-${ad.id}`, adId: ad.id, userId: user.id, conversationId: conversation.id, clickedAt: t.clock.now(), adTitle: ad.title, creativeKind: ad.creativeKind },
+  });
+  return encodeGlobalID('MessagingAd', ad.id);
 }

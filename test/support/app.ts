@@ -93,6 +93,14 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     REDIS_URL: process.env.REDIS_URL,
     AUTH_SECRET: TEST_SECRET,
     LOG_LEVEL: 'silent',
+    // tests fire requests far faster than any client: the cost budget is on (extensions.cost is
+    // reported) but large; test/api/caller-limits.test.ts sets small ones
+    COST_BUDGET: '10000000',
+    COST_RESTORE_RATE: '1000000',
+    // likewise the per-caller caps: tests race one user's operations on purpose (reply-window
+    // and idempotency races); caller-limits.test.ts sets small caps
+    MAX_CONCURRENT_OPERATIONS_PER_CALLER: '1000',
+    MAX_WS_CONNECTIONS_PER_CALLER: '1000',
     ...shared.env,
     ...peer.env,
   });

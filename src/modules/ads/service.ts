@@ -1,7 +1,7 @@
 // Messaging ads (PRODUCT §8): click-to-DM ads with the lead-collection objective, their
 // states, creative and reply hours (with a reviewed away message), and the ad system's reports
 // of clicks and spend. Clicks open the contact's conversation (origin AD) before any message.
-import type { Ad, Prisma } from '../../generated/prisma/client.ts';
+import type { Ad, AdClick, Prisma } from '../../generated/prisma/client.ts';
 import type { AdCreativeKind } from '../../generated/prisma/enums.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
@@ -202,6 +202,20 @@ export async function changeAdState(deps: Deps, id: string, action: AdAction) {
 
 // ───────────── clicks ─────────────
 
+export interface ClickEvent {
+  conversation: { id: string; accountId: string; userId: string; origin: string };
+  click: AdClick;
+  ad: Ad;
+  /** the conversation was opened by this click (no conversation existed before) */
+  opened: boolean;
+}
+/** Reactions to a recorded click inside its transaction (the webhook outbox's referral event). */
+export type ClickHook = (tx: Tx, event: ClickEvent) => Promise<void>;
+const clickHooks: ClickHook[] = [];
+export function registerClickHook(hook: ClickHook): void {
+  clickHooks.push(hook);
+}
+
 export interface ClickReport {
   clickId: string;
   adId: string;
@@ -237,7 +251,7 @@ export async function recordClick(deps: Deps, report: ClickReport) {
       where: { accountId_userId: { accountId: ad.accountId, userId: user.id } },
       create: { accountId: ad.accountId, userId: user.id, state: 'OPEN', origin: 'AD', adId: ad.id, lastMessageAt: clickedAt },
       update: { accountId: ad.accountId },
-      select: { id: true, firstAdClickId: true, lastAdClickId: true },
+      select: { id: true, accountId: true, userId: true, origin: true, firstAdClickId: true, lastAdClickId: true, createdAt: true },
     });
     const inserted = await tx.adClick.createManyAndReturn({
       data: [{
@@ -266,6 +280,8 @@ export async function recordClick(deps: Deps, report: ClickReport) {
       INSERT INTO "AdConversation" ("adId", "conversationId", "firstClickAt", "lastClickAt") VALUES (${ad.id}::uuid, ${conversation.id}::uuid, ${clickedAt}, ${clickedAt})
       ON CONFLICT ("adId", "conversationId") DO UPDATE SET "firstClickAt" = LEAST("AdConversation"."firstClickAt", EXCLUDED."firstClickAt"), "lastClickAt" = GREATEST("AdConversation"."lastClickAt", EXCLUDED."lastClickAt")`;
     await bumpAdResult(tx, ad.id, utcDay(clickedAt), 'clicks', 1);
+    const opened = conversation.origin === 'AD' && conversation.firstAdClickId === null;
+    for (const hook of clickHooks) await hook(tx, { conversation, click: created, ad, opened });
     events.add('inbox', ad.accountId, { type: 'CONVERSATION_CHANGED', conversationId: conversation.id, messageId: null });
     return created;
   });

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import type { Tx } from '../../platform/db.ts';
 import { integrationRestrictedRegions } from '../../platform/regions.ts';
+import { registerClickHook } from '../ads/service.ts';
 import { registerLeadHook } from '../leads/service.ts';
 import { registerInboundHook, registerOutboundHook } from '../messaging/service.ts';
 import { registerDecisionHook } from '../reviews/registry.ts';
@@ -74,7 +75,8 @@ function messageData(message: Message, conversation: { id: string; accountId: st
 // the outbox records the user's message before any auto-reply does its own (order per conversation)
 registerInboundHook(
   async (tx, { conversation, message, isFirstInbound, now }) => {
-    if (isFirstInbound && (conversation.origin === 'AD' || conversation.origin === 'CHAT_LINK')) {
+    // ad referrals are sent when the click is recorded (below); a chat link shows itself on the first message
+    if (isFirstInbound && conversation.origin === 'CHAT_LINK') {
       await recordEvent(tx, {
         type: 'conversation.referral',
         accountId: conversation.accountId,
@@ -87,6 +89,27 @@ registerInboundHook(
   },
   { first: true },
 );
+
+// every ad click is a referral: it opens the conversation, or brings back a contact who has one
+registerClickHook(async (tx, { conversation, click, ad, opened }) => {
+  await recordEvent(tx, {
+    type: 'conversation.referral',
+    accountId: conversation.accountId,
+    conversationId: conversation.id,
+    data: {
+      conversation: { id: gid('Conversation', conversation.id), accountId: gid('BusinessAccount', conversation.accountId), contactId: gid('User', conversation.userId), origin: conversation.origin, opened },
+      referral: {
+        source: 'AD',
+        adId: gid('MessagingAd', ad.id),
+        adTitle: click.adTitle,
+        creative: { kind: click.creativeKind, postId: gid('Post', click.creativePostId) },
+        clickId: click.clickId,
+        clickedAt: click.clickedAt.toISOString(),
+      },
+    },
+    at: click.clickedAt,
+  });
+});
 
 registerOutboundHook(async (tx, { conversation, message, now }) => {
   await recordEvent(tx, { type: 'message.sent', accountId: conversation.accountId, conversationId: conversation.id, data: messageData(message, conversation), at: now });

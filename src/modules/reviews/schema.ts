@@ -15,6 +15,7 @@ export const ReviewKindEnum = builder.enumType(ReviewKind, {
     LEAD_FORM: { description: 'A lead form (areas INTRODUCTION, QUESTIONS, PRIVACY_POLICY; due within 24 hours).' },
     AUTO_MESSAGE: { description: 'A welcome message, suggested question, chat prompt or keyword reply (area CONTENT; due within 24 hours).' },
     CHAT_LINK_PREFILL: { description: 'A chat link’s prefilled message (area CONTENT; due within 24 hours).' },
+    CAMPAIGN_REGISTRATION: { description: 'A registration to a REVIEWED campaign, with its LIVE sessions (areas ACCOUNT, SESSIONS, CONTENT; due within 72 hours).' },
   },
 });
 export const ReviewStateEnum = builder.enumType(ReviewState, {
