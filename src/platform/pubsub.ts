@@ -134,8 +134,19 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
   const { pubsub, local } = wrap(createPubSub({ eventTarget }), async () => {
     closing = true;
-    // QUIT waits for a reply: while Redis is away it would wait for its return
-    await Promise.allSettled([publishClient, subscribeClient].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
+    // QUIT waits for a reply: while Redis is away it would wait for its return, and a connection
+    // that was cut a moment ago may still say 'ready' (seen at shutdown right after an outage):
+    // a polite QUIT for at most a second, then the socket is dropped
+    await Promise.allSettled(
+      [publishClient, subscribeClient].map(async (client) => {
+        if (client.status === 'ready') {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+          clearTimeout(timer);
+        }
+        client.disconnect();
+      }),
+    );
   }, onDelivered);
   pubsub.connected = () => publishClient.status === 'ready' && subscribeClient.status === 'ready';
 
