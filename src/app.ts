@@ -35,6 +35,13 @@ import { openPubSub } from './platform/pubsub.ts';
 import { Runtime } from './platform/runtime.ts';
 import { startJobs } from './jobs.ts';
 import { createRoutes } from './routes.ts';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { TracerProvider } from '@opentelemetry/api';
+import { healthRoute } from './platform/health.ts';
+import { createMetrics } from './platform/metrics.ts';
+import { registerStateGauges } from './platform/state-gauges.ts';
+import { operationRecorder } from './platform/operation-log.ts';
+import { useTracing } from './platform/tracing.ts';
 import { schema } from './schema.ts';
 
 export interface AppOptions {
@@ -44,6 +51,8 @@ export interface AppOptions {
   loadDataDir?: Blob;
   /** PGlite location override (tests use memory://) */
   pgliteDataDir?: string;
+  /** where OpenTelemetry spans go when tracing is on (default: the globally registered provider) */
+  tracerProvider?: TracerProvider;
 }
 
 export interface App {
@@ -76,7 +85,8 @@ function withLocation(refusal: GraphQLError, error: unknown): GraphQLError {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
-  const pubsub = await openPubSub(config.redisUrl, logger);
+  const metrics = createMetrics();
+  const pubsub = await openPubSub(config.redisUrl, logger, config.observability.metrics ? (lagMs) => metrics.pubsubLagSeconds.observe(lagMs / 1000) : undefined);
   const limits = config.callerLimits;
   const costBuckets = limits.cost.enabled ? await openCostBuckets(config.redisUrl, limits.cost, logger) : null;
   let listeningOrigin = `http://localhost:${config.port}`;
@@ -89,10 +99,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock: options.clock ?? systemClock,
     media: createMediaStore(config.mediaDir, publicUrl),
     auth,
+    metrics,
     runtime: new Runtime(),
     publicUrl,
   };
 
+  const recorder = operationRecorder(logger, config.observability.metrics ? metrics : null, '/graphql');
   // integration tokens (lsa_…) are looked up by hash; anything else is a user's JWT
   const authenticate = async (authorization: string | null | undefined): Promise<{ viewer: Viewer | null; integration: IntegrationViewer | null }> => {
     const integrationToken = integrationBearer(authorization);
@@ -117,11 +129,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
     plugins: [
+      recorder.plugin,
+      ...(config.observability.metrics ? [usePrometheus({ registry: metrics.registry, endpoint: '/metrics', metrics: { graphql_envelop_request_duration: true, graphql_envelop_error_result: true, graphql_yoga_http_duration: true } })] : []),
+      ...(config.observability.tracing ? [useTracing(options.tracerProvider)] : []),
       useSizeLimits(config.sizeLimits),
       usePageSizeLimit(),
       useNoNulCharacters(),
       useQueryLimits(),
-      useMutationAdmission(config.admission),
+      useMutationAdmission(config.admission, {
+        queued: (read) => metrics.gauge('livesuite_admission_queue_length', 'Mutations waiting for an execution slot (MUTATION_CONCURRENCY)', read),
+        refused: (reason) => metrics.admissionRefusals.inc({ reason }),
+      }),
       // execution wrappers run outermost last: a caller's concurrency slot, then its cost, then admission
       ...(costBuckets ? [useCostBudget(costBuckets, limits.cost)] : []),
       useCallerConcurrency(limits),
@@ -136,7 +154,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
   });
 
-  const routes = createRoutes(services);
+  let closing: Promise<void> | undefined;
+  const routes = [healthRoute({ db: database.prisma, pubsub, closing: () => closing !== undefined }), ...createRoutes(services)];
   const server = createServer(async (req, res) => {
     try {
       for (const route of routes) if (await route(req, res)) return;
@@ -166,6 +185,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   // a WebSocket message is capped like a request body (ws closes the socket with 1009 past it)
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: config.sizeLimits.maxBodyBytes });
   batchSocketWrites(wss);
+  wss.on('headers', (headers, req) => recorder.ws.upgradeHeaders(headers, req));
+  if (config.observability.metrics) registerStateGauges(metrics, wss, database, services);
   type RootValue = { execute: (args: ExecutionArgs) => unknown; subscribe: (args: ExecutionArgs) => unknown };
   const connections = createConnectionCounter(limits.wsConnections);
   const wsServer = useServer(
@@ -192,8 +213,16 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       },
       execute: (args) => (args.rootValue as RootValue).execute(args) as never,
       subscribe: (args) => (args.rootValue as RootValue).subscribe(args) as never,
-      onNext: (ctx, id, _payload, _args, result) => sendSharedResult(ctx.extra.socket, id, result as ExecutionResult) as never,
-      onSubscribe: async (ctx, _id, params) => {
+      onNext: (ctx, id, _payload, _args, result) => {
+        recorder.ws.next(ctx, id, result as ExecutionResult);
+        return sendSharedResult(ctx.extra.socket, id, result as ExecutionResult) as never;
+      },
+      onOperation: (ctx, id, _payload, args) => recorder.ws.operation(ctx, id, args),
+      onError: (ctx, id, _payload, errors) => recorder.ws.error(ctx, id, errors),
+      onComplete: (ctx, id) => recorder.ws.complete(ctx, id),
+      onClose: (ctx) => recorder.ws.closed(ctx),
+      onSubscribe: async (ctx, id, params) => {
+        recorder.ws.subscribe(ctx, id, bearerFromConnectionParams(ctx.connectionParams), params.operationName);
         const capped = subscriptionCapRefusal(Object.keys(ctx.subscriptions).length, limits.subscriptionsPerConnection);
         if (capped) return capped;
         const enveloped = yoga.getEnveloped({ connectionParams: ctx.connectionParams, req: ctx.extra.request, params });
@@ -232,7 +261,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   listeningOrigin = `http://localhost:${port}`;
   logger.debug({ port }, 'listening');
 
-  let closing: Promise<void> | undefined;
   return {
     url: `http://localhost:${port}/graphql`,
     port,
@@ -240,14 +268,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     database,
     close() {
       closing ??= (async () => {
-        // stop taking connections, tell WebSocket clients we are going away, then drain
+        // /ready answers 503 from now on. Stop taking connections; requests already received
+        // (and queries or mutations in flight on WebSockets) finish within the grace period;
+        // then subscribers are told to reconnect elsewhere (1001 Going Away), the background
+        // jobs drain (the webhook worker finishes its deliveries in flight), and the
+        // connections to PostgreSQL and Redis close.
+        const graceMs = config.shutdownGraceMs;
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // a keep-alive connection whose last response just went out would otherwise stay open
+        // until its keep-alive timeout
+        const sweeper = setInterval(() => server.closeIdleConnections(), 50);
+        server.closeIdleConnections();
+        const forced = setTimeout(() => server.closeAllConnections(), graceMs);
+        await recorder.ws.settled(graceMs);
         for (const client of wss.clients) client.close(1001, 'Server shutting down');
         await wsServer.dispose();
-        server.closeIdleConnections();
-        const forced = setTimeout(() => server.closeAllConnections(), 5000);
         await serverClosed;
         clearTimeout(forced);
+        clearInterval(sweeper);
         await services.runtime.stopAll();
         await pubsub.close();
         await costBuckets?.close();

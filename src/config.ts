@@ -72,6 +72,12 @@ const envSchema = z.object({
     .enum(['true', 'false', '1', '0'])
     .optional()
     .transform((value) => (value === undefined ? undefined : value === 'true' || value === '1')),
+  /** Prometheus metrics at /metrics */
+  METRICS: flag,
+  /** OpenTelemetry spans for GraphQL operations, through the globally registered tracer provider */
+  OTEL_TRACING: flag,
+  /** on SIGTERM, how long in-flight requests and webhook deliveries may take to finish */
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -111,6 +117,10 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** outbound webhooks: delivery timeout, worker poll interval, which endpoint URLs are accepted */
   webhooks: { timeoutMs: number; pollMs: number; allowHttpLoopback: boolean; refusePrivateNetworks: boolean };
+  /** what an operator sees: Prometheus metrics at /metrics, OpenTelemetry spans */
+  observability: { metrics: boolean; tracing: boolean };
+  /** on shutdown, how long in-flight requests and webhook deliveries may take before they are cut */
+  shutdownGraceMs: number;
 }
 
 export interface CallerLimits {
@@ -170,6 +180,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       allowHttpLoopback: env.WEBHOOKS_ALLOW_HTTP_LOOPBACK ?? env.NODE_ENV !== 'production',
       refusePrivateNetworks: env.NODE_ENV === 'production',
     },
+    observability: { metrics: env.METRICS ?? true, tracing: env.OTEL_TRACING ?? false },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     chatLinkBase: (env.CHAT_LINK_BASE ?? 'https://tiktok.me').replace(/\/+$/, ''),
     graphiql: env.GRAPHIQL ?? !production,
     introspection: env.INTROSPECTION ?? !production,

@@ -176,6 +176,7 @@ async function seedInto(services: AppServices, options: { onlyIfEmpty: boolean }
   return { organizationId: organization.id, accounts: [store, us].map((a) => ({ id: a.id, handle: a.handle })), tokens };
 }
 
+/** On stderr: stdout is the structured log stream, which log shippers parse line by line. */
 export function printDemoTokens(demo: SeededDemo, url: string): void {
   const lines = [
     '',
@@ -187,5 +188,5 @@ export function printDemoTokens(demo: SeededDemo, url: string): void {
     'Mint more with: npm run token -- --handle <handle> [--role reviewer|admin]',
     '',
   ];
-  console.log(lines.join('\n'));
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

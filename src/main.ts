@@ -1,5 +1,7 @@
 // Process entry: config → app → listen; seeds the demo on an empty database in development;
-// graceful shutdown on SIGTERM/SIGINT.
+// graceful shutdown on SIGTERM/SIGINT, bounded: past SHUTDOWN_GRACE_MS + 5 s the process exits
+// with 1 whatever is still running. stdout carries only the JSON log lines; the demo banner
+// goes to stderr.
 import { pino } from 'pino';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
@@ -30,9 +32,16 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.on(signal, () => {
     if (stopping) return;
     stopping = true;
-    logger.info(`${signal}: shutting down`);
+    logger.info({ signal, graceMs: config.shutdownGraceMs }, `${signal}: shutting down`);
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, config.shutdownGraceMs + 5000).unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        logger.info('shut down');
+        process.exit(0);
+      },
       (error) => {
         logger.error(error);
         process.exit(1);

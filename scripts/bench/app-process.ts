@@ -53,7 +53,7 @@ export interface AppProcess {
 export async function startAppProcess(
   env: Record<string, string | undefined>,
   extraFlags: string[] = [],
-  options: { flags?: string[]; entry?: string } = {},
+  options: { flags?: string[]; entry?: string; /** read stdout (the JSON log stream) into a pipe and drop it, as a log shipper would */ drainStdout?: boolean } = {},
 ): Promise<AppProcess> {
   const production = productionCommand();
   const flags = options.flags ?? production.flags;
@@ -64,8 +64,9 @@ export async function startAppProcess(
     cwd: root,
     execArgv: [...appFlags, '--import', path.join(root, 'scripts/bench/app-probe.mjs')],
     env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', options.drainStdout ? 'pipe' : 'inherit', 'inherit', 'ipc'],
   });
+  child.stdout?.resume();
   const exited = once(child, 'exit');
   const url = `http://127.0.0.1:${port}/graphql`;
   for (;;) {

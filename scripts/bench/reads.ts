@@ -9,6 +9,9 @@
 //   - `{ viewer { handle } }` authenticated (HTTP, JWT, GraphQL; no database);
 //   - public `businessPage(handle)` (anonymous), info and a 6-photo gallery with its cover;
 //   - `inbox(first: 20)` for an agent (contact, last message, state, unread, replies left).
+// The app runs as in production, with its operation log (LOG_LEVEL=info, stdout drained through
+// a pipe) and Prometheus metrics on; a fourth process, the same app with both off
+// (LOG_LEVEL=warn, METRICS=false), measures what they cost per read (target ≤ 5 % CPU).
 // PostgreSQL only (DATABASE_URL; a throwaway database next to it, dropped at the end).
 //
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test npm run bench:reads
@@ -21,6 +24,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.ts';
 import { createAuth } from '../../src/platform/auth.ts';
+import { createMetrics } from '../../src/platform/metrics.ts';
+import { pino } from 'pino';
 import { buildApp, productionCommand, startAppProcess, type AppProcess } from './app-process.ts';
 import { throwawayPostgres } from './database.ts';
 import { accepted, gql } from './http.ts';
@@ -51,14 +56,16 @@ async function load(server: { url: string; pid: number }, body: string, headers:
     });
   if ((await once()) >= 400) throw new Error(`${server.url} refused ${body}`);
   let next = 0;
+  let refused = 0;
   const cpu = cpuSeconds(server.pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
-      while (next++ < REQUESTS) await once();
+      while (next++ < REQUESTS) if ((await once()) >= 400) refused += 1;
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  if (refused > 0) throw new Error(`${server.url} refused ${refused} of ${REQUESTS} requests: the figures would measure refusals`);
   const used = cpuSeconds(server.pid) - cpu;
   agent.destroy();
   return { perSecond: REQUESTS / seconds, cpuMs: (used * 1000) / REQUESTS };
@@ -135,19 +142,46 @@ async function seed(url: string, databaseUrl: string, token: (handle: string) =>
   return { accountId, agent };
 }
 
+/**
+ * CPU of what the operation log and metrics add per operation, alone in this process (the
+ * on/off comparison across processes is within the machine's noise): one JSON line written to
+ * /dev/null and the counter and histogram samples, as operation-log.ts does them.
+ */
+function isolatedObservabilityCostMs(iterations = 50_000): number {
+  const logger = pino({ level: 'info', base: undefined }, pino.destination({ dest: '/dev/null', sync: true }));
+  const metrics = createMetrics();
+  const labels = { operation: 'Inbox', type: 'query', outcome: 'ok' };
+  const run = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      metrics.operations.inc(labels);
+      metrics.operationSeconds.observe(labels, 0.004);
+      logger.info({ requestId: '0b0f1c9e-8f7a-4a53-9d1e-3f2b8c7d6e5a', transport: 'http', operation: { name: 'Inbox', type: 'query' }, caller: 'user', durationMs: 4.21, outcome: 'ok', status: 200 }, 'operation');
+    }
+  };
+  run(5000); // warm
+  const before = process.cpuUsage();
+  run(iterations);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / iterations;
+}
+
 async function main() {
   if (!process.env.DATABASE_URL) throw new Error('bench:reads runs on PostgreSQL: set DATABASE_URL');
   const database = await throwawayPostgres(process.env.DATABASE_URL, 'livesuite_bench_reads');
-  const env = { NODE_ENV: 'production', DATA_DIR: os.tmpdir(), DATABASE_URL: database.url, AUTH_SECRET: SECRET, LOG_LEVEL: 'warn' };
+  // the per-caller cost budget would refuse most of one agent's inbox pages (429): this measures reads, not limits
+  const env = { NODE_ENV: 'production', DATA_DIR: os.tmpdir(), DATABASE_URL: database.url, AUTH_SECRET: SECRET, LOG_LEVEL: 'info', METRICS: 'true', COST_LIMIT: 'false', MAX_CONCURRENT_OPERATIONS_PER_CALLER: '1000' };
+  const unobserved = { ...env, LOG_LEVEL: 'warn', METRICS: 'false' };
   const servers: AppProcess[] = [];
   try {
     buildApp();
     const startFlags = productionCommand().flags;
     // BENCH_APP_FLAGS: more node flags for the app (e.g. --cpu-prof --cpu-prof-dir=/tmp/prof)
-    const app = await startAppProcess(env, (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean));
+    const app = await startAppProcess(env, (process.env.BENCH_APP_FLAGS ?? '').split(' ').filter(Boolean), { drainStdout: true });
     servers.push(app);
-    const plain = await startAppProcess(env, [], { flags: [] });
+    const plain = await startAppProcess(env, [], { flags: [], drainStdout: true });
     servers.push(plain);
+    const bare = await startAppProcess(unobserved, [], { drainStdout: true });
+    servers.push(bare);
     const hello = await startAppProcess({ NODE_ENV: 'production' }, [], { entry: path.join(here, 'hello-yoga.mjs') });
     servers.push(hello);
     const auth = await createAuth(loadConfig({ ...env, DATA_DIR: os.tmpdir() }), null as never);
@@ -170,8 +204,8 @@ async function main() {
     };
     const statements = { page: await statementsOf(bodies.page, {}), inbox: await statementsOf(bodies.inbox, bearer) };
 
-    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain';
-    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [] };
+    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
+    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
     const only = process.env.BENCH_READS_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
@@ -183,6 +217,8 @@ async function main() {
         ['pagePlain', plain, bodies.page, {}],
         ['inbox', app, bodies.inbox, bearer],
         ['inboxPlain', plain, bodies.inbox, bearer],
+        ['pageBare', bare, bodies.page, {}],
+        ['inboxBare', bare, bodies.inbox, bearer],
       ];
       // BENCH_READS_ONLY=inbox,page: only these (e.g. while profiling)
       for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers));
@@ -212,9 +248,20 @@ async function main() {
       cpuMsPerOp: m[key].cpuMs,
       met: m[key].cpuMs / m[`${key}Plain`].cpuMs <= 1.1,
     });
+    const observabilityCost = (key: 'page' | 'inbox', name: string): BenchFigure => ({
+      name,
+      value: m[key].cpuMs,
+      unit: 'ms CPU / request',
+      target: '≤ 1.05 × logging and metrics off',
+      baseline: `off ${m[`${key}Bare`].cpuMs.toFixed(2)} ms`,
+      ratio: m[key].cpuMs / m[`${key}Bare`].cpuMs,
+      cpuMsPerOp: m[key].cpuMs,
+      met: m[key].cpuMs / m[`${key}Bare`].cpuMs <= 1.05,
+    });
+    const isolatedMs = isolatedObservabilityCostMs();
     report({
       title: 'HTTP read pages vs hello-world yoga',
-      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`), the same app under plain \`node\`, and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${REQUESTS} requests per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
+      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`, LOG_LEVEL=info and metrics on, its log stream drained through a pipe), the same app under plain \`node\`, the same app with logging and metrics off (LOG_LEVEL=warn, METRICS=false), and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${REQUESTS} requests per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
       figures: [
         { name: 'hello-world yoga `{ hello }`', value: m.hello.perSecond, unit: 'requests/s', cpuMsPerOp: m.hello.cpuMs },
         vsHello('viewer', 'authenticated `{ viewer { handle } }`'),
@@ -222,6 +269,18 @@ async function main() {
         vsHello('inbox', '`inbox(first: 20)` for an agent', 0.25),
         flagCost('page', 'npm start flags, `businessPage` CPU'),
         flagCost('inbox', 'npm start flags, `inbox` CPU'),
+        observabilityCost('page', 'operation log + metrics, `businessPage` CPU'),
+        observabilityCost('inbox', 'operation log + metrics, `inbox` CPU'),
+        {
+          name: 'operation log line + metrics samples, alone',
+          value: isolatedMs * 1000,
+          unit: 'µs CPU / operation',
+          target: '≤ 5 % of the cheapest read',
+          baseline: `businessPage ${m.page.cpuMs.toFixed(2)} ms`,
+          ratio: isolatedMs / m.page.cpuMs,
+          cpuMsPerOp: isolatedMs,
+          met: isolatedMs / m.page.cpuMs <= 0.05,
+        },
         { name: 'SQL statements, `businessPage`', value: statements.page, unit: 'per request' },
         { name: 'SQL statements, `inbox(first: 20)`', value: statements.inbox, unit: 'per request' },
       ],

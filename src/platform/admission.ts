@@ -43,6 +43,11 @@ export class Gate {
     });
   }
 
+  /** mutations waiting for a slot now */
+  get queued(): number {
+    return this.waiting.length;
+  }
+
   /** nobody inside and nobody waiting */
   get idle(): boolean {
     return this.active === 0 && this.waiting.length === 0;
@@ -70,15 +75,27 @@ function overloadForTransactionTimeouts(result: ExecutionResult): ExecutionResul
   return { ...result, errors: result.errors.map((error) => (isTransactionTimeout(error.originalError) ? overloadedError(error.path) : error)) };
 }
 
-export function useMutationAdmission(limits: AdmissionLimits): Plugin {
+/** What the metrics read: the queue's length when scraped, and each refusal with its reason. */
+export interface AdmissionObserver {
+  queued(read: () => number): void;
+  refused(reason: 'queue_wait' | 'transaction_timeout'): void;
+}
+
+export function useMutationAdmission(limits: AdmissionLimits, observer?: AdmissionObserver): Plugin {
   const gate = new Gate(limits.concurrency);
+  observer?.queued(() => gate.queued);
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
       if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       setExecuteFn(async (executeArgs) => {
-        if (!(await gate.enter(limits.queueMs))) return overloaded();
+        if (!(await gate.enter(limits.queueMs))) {
+          observer?.refused('queue_wait');
+          return overloaded();
+        }
         try {
-          return overloadForTransactionTimeouts((await executeFn(executeArgs)) as ExecutionResult);
+          const result = overloadForTransactionTimeouts((await executeFn(executeArgs)) as ExecutionResult);
+          if (observer && result.errors?.some((error) => error.extensions?.code === 'OVERLOADED')) observer.refused('transaction_timeout');
+          return result;
         } finally {
           gate.leave();
         }

@@ -6,6 +6,7 @@ import type { Auth, IntegrationViewer, Viewer } from './auth.ts';
 import type { Clock } from './clock.ts';
 import type { Db } from './db.ts';
 import type { MediaStore } from './media.ts';
+import type { Metrics } from './metrics.ts';
 import type { PubSub } from './pubsub.ts';
 import type { Runtime } from './runtime.ts';
 
@@ -17,6 +18,8 @@ export interface AppServices {
   clock: Clock;
   media: MediaStore;
   auth: Auth;
+  /** this instance's Prometheus metrics (its own registry) */
+  metrics: Metrics;
   /** per-app background machinery (timers, caches) of the modules */
   runtime: Runtime;
   /** the origin links are built on (PUBLIC_URL or the listening address) */

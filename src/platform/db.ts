@@ -35,17 +35,29 @@ export interface Database {
   factory: SqlMigrationAwareDriverAdapterFactory;
   /** the embedded engine, when running on PGlite */
   pglite?: PGlite;
+  /** the PostgreSQL pool's connections now (metrics); undefined on PGlite */
+  poolUse?(): PoolUse;
   close(): Promise<void>;
 }
 
-export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; close(): Promise<void> }> {
+export interface PoolUse {
+  /** connections open (idle or in use) */
+  total: number;
+  idle: number;
+  /** queries waiting for a connection */
+  waiting: number;
+  max: number;
+}
+
+export async function openAdapterFactory(target: DbTarget): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; pglite?: PGlite; poolUse?(): PoolUse; close(): Promise<void> }> {
   if (target.databaseUrl) {
     // one pool we own, shared by the client and the migration engine, ended on close
     // a server that does not answer (network partition) fails a connection attempt after 5 s
     // (then SERVICE_UNAVAILABLE) instead of holding the request until the OS gives up on TCP
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10, connectionTimeoutMillis: 5000, keepAlive: true });
     survivePostgresOutages(pool, target.logger);
-    return { factory: new PrismaPg(pool), close: () => pool.end() };
+    const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 });
+    return { factory: new PrismaPg(pool), poolUse, close: () => pool.end() };
   }
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
   // PGlite creates only the last folder of its path
@@ -128,6 +140,7 @@ async function openAndMigrate(target: DbTarget, options: { migrate?: boolean }):
       prisma,
       factory: opened.factory,
       pglite: opened.pglite,
+      poolUse: opened.poolUse,
       // once: a second call (a test that cut the database off before closing the app) waits for the first
       close: () =>
         (closing ??= (async () => {

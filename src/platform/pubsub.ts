@@ -25,23 +25,54 @@ export interface PubSub {
   publish<T extends Topic>(topic: T, id: string, payload: TopicPayloads[T]): void;
   subscribe<T extends Topic>(topic: T, id: string, options?: SubscribeOptions): AsyncIterable<TopicPayloads[T]> & AsyncIterator<TopicPayloads[T]>;
   close(): Promise<void>;
+  /** Redis only: whether both connections are up now (readiness) */
+  connected?(): boolean;
+}
+
+/** Notified when an event reaches this instance's listener, with how long ago it was published. */
+export type OnDelivered = (lagMs: number) => void;
+
+/**
+ * When an event was published (ms since the epoch), carried as one more property of the payload
+ * object and removed on arrival. A property, not an envelope: instances of an older or newer
+ * version, or with metrics off, still read each other's events during a rolling deploy.
+ */
+const PUBLISHED_AT = '__publishedAt';
+
+function stamped(payload: unknown): unknown {
+  return payload !== null && typeof payload === 'object' && !Array.isArray(payload) ? { ...payload, [PUBLISHED_AT]: Date.now() } : payload;
+}
+
+/** Removes the stamp, reporting the lag; return() goes straight to the source (ends a waiting next() at once). */
+function delivered(source: AsyncIterator<unknown>, onDelivered?: OnDelivered): AsyncIterator<unknown> {
+  return {
+    async next() {
+      const result = await source.next();
+      if (result.done || result.value === null || typeof result.value !== 'object' || !(PUBLISHED_AT in result.value)) return result;
+      const { [PUBLISHED_AT]: at, ...payload } = result.value as Record<string, unknown>;
+      if (onDelivered && typeof at === 'number') onDelivered(Math.max(0, Date.now() - at));
+      return { done: false, value: payload };
+    },
+    return: (value?: unknown) => source.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
+  };
 }
 
 type RawPubSub = ReturnType<typeof createPubSub<Record<string, [string, unknown]>>>;
 
-function wrap(raw: RawPubSub, close: () => Promise<void>) {
-  // one raw subscription per topic:id on this instance, however many local subscribers
-  const local = createFanout<unknown>((topic, id) => raw.subscribe(topic, id)[Symbol.asyncIterator]());
+function wrap(raw: RawPubSub, close: () => Promise<void>, onDelivered?: OnDelivered) {
+  // one raw subscription per topic:id on this instance, however many local subscribers; the
+  // lag is measured once per event per instance, not per subscriber
+  const local = createFanout<unknown>((topic, id) => delivered(raw.subscribe(topic, id)[Symbol.asyncIterator](), onDelivered));
   const pubsub: PubSub = {
-    publish: (topic, id, payload) => raw.publish(topic, id, payload),
+    publish: (topic, id, payload) => raw.publish(topic, id, onDelivered ? stamped(payload) : payload),
     subscribe: (topic, id, options) => local.subscribe(topic, id, options) as never,
     close,
   };
   return { pubsub, local };
 }
 
-export function createMemoryPubSub(): PubSub {
-  return wrap(createPubSub(), async () => {}).pubsub;
+export function createMemoryPubSub(onDelivered?: OnDelivered): PubSub {
+  return wrap(createPubSub(), async () => {}, onDelivered).pubsub;
 }
 
 /** Published by an instance that had to drop events: every instance's subscribers may have missed them. */
@@ -53,7 +84,7 @@ const GAP_CHANNEL = 'livesuite:pubsub-gap';
  */
 const MAX_PENDING_PUBLISHES = 10_000;
 
-export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
+export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>, onDelivered?: OnDelivered): Promise<PubSub> {
   const options = { lazyConnect: true, maxRetriesPerRequest: null };
   const publishClient = new Redis(url, options);
   const subscribeClient = new Redis(url, options);
@@ -103,9 +134,21 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
   const eventTarget = createRedisEventTarget({ publishClient: publisher as unknown as Redis, subscribeClient: subscriber as unknown as Redis });
   const { pubsub, local } = wrap(createPubSub({ eventTarget }), async () => {
     closing = true;
-    // QUIT waits for a reply: while Redis is away it would wait for its return
-    await Promise.allSettled([publishClient, subscribeClient].map((client) => (client.status === 'ready' ? client.quit() : client.disconnect())));
-  });
+    // QUIT waits for a reply: while Redis is away it would wait for its return, and a connection
+    // that was cut a moment ago may still say 'ready' (seen at shutdown right after an outage):
+    // a polite QUIT for at most a second, then the socket is dropped
+    await Promise.allSettled(
+      [publishClient, subscribeClient].map(async (client) => {
+        if (client.status === 'ready') {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([client.quit().catch(() => {}), new Promise((resolve) => (timer = setTimeout(resolve, 1000)))]);
+          clearTimeout(timer);
+        }
+        client.disconnect();
+      }),
+    );
+  }, onDelivered);
+  pubsub.connected = () => publishClient.status === 'ready' && subscribeClient.status === 'ready';
 
   // events published while this connection is down never reach this instance
   subscribeClient.on('close', () => closing || local.interrupt(streamInterrupted));
@@ -119,6 +162,6 @@ export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn
   return pubsub;
 }
 
-export function openPubSub(redisUrl: string | undefined, logger?: Pick<Logger, 'warn' | 'info'>): Promise<PubSub> {
-  return redisUrl ? createRedisPubSub(redisUrl, logger) : Promise.resolve(createMemoryPubSub());
+export function openPubSub(redisUrl: string | undefined, logger?: Pick<Logger, 'warn' | 'info'>, onDelivered?: OnDelivered): Promise<PubSub> {
+  return redisUrl ? createRedisPubSub(redisUrl, logger, onDelivered) : Promise.resolve(createMemoryPubSub(onDelivered));
 }

@@ -13,7 +13,8 @@ let t: TestApp;
 let team: IntegrationTeam;
 let receiver: Receiver;
 beforeAll(async () => {
-  t = await startApp({ env: { WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_POLL_MS: '50' } });
+  // no shutdown grace: the delivery in flight is cut at close, not left to time out (a counted attempt)
+  t = await startApp({ env: { WEBHOOK_TIMEOUT_MS: '2000', WEBHOOK_POLL_MS: '50', SHUTDOWN_GRACE_MS: '0' } });
   team = await integrationTeam(t, 'whi');
   receiver = await startReceiver();
 });

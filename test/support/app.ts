@@ -6,6 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { inject } from 'vitest';
 import { createApp, type App } from '../../src/app.ts';
@@ -35,6 +36,8 @@ export interface TestApp {
 export interface PeerOptions {
   env?: Record<string, string>;
   logger?: Logger;
+  /** where OpenTelemetry spans go when OTEL_TRACING is on */
+  tracerProvider?: TracerProvider;
 }
 
 interface Shared {
@@ -101,7 +104,7 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
     ...shared.env,
     ...peer.env,
   });
-  const app = await createApp(config, { clock, logger: peer.logger, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
+  const app = await createApp(config, { clock, logger: peer.logger, tracerProvider: peer.tracerProvider, loadDataDir: shared.loadDataDir, pgliteDataDir: shared.databaseUrl ? undefined : 'memory://' });
   const tokens = new Map<string, Promise<string>>();
   const token = (handle: string, roles: string[] = [], ttl?: string, claims: { region?: string } = {}) => {
     const key = `${handle}|${roles.join(',')}|${ttl ?? ''}|${claims.region ?? ''}`;
@@ -128,13 +131,14 @@ async function boot(shared: Shared, clock: ManualClock, cleanups: (() => Promise
 
 /** Starts an app on a fresh database; call `close()` in afterAll. */
 /** `env`: more configuration for this app (e.g. tight limits), on top of the test defaults. */
-export async function startApp(options: { now?: string; env?: Record<string, string> } = {}): Promise<TestApp> {
+/** `logger` / `tracerProvider`: where this first instance logs and traces (tests that read them). */
+export async function startApp(options: { now?: string; env?: Record<string, string>; logger?: Logger; tracerProvider?: TracerProvider } = {}): Promise<TestApp> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-test-'));
   const database = await createDatabase();
   const clock = new ManualClock(options.now ?? new Date());
   const cleanups: (() => Promise<void>)[] = [];
   const shared: Shared = { ...database, mediaDir: path.join(dir, 'media'), dataDir: dir, env: options.env ?? {} };
-  const first = await boot(shared, clock, cleanups);
+  const first = await boot(shared, clock, cleanups, { logger: options.logger, tracerProvider: options.tracerProvider });
   return {
     ...first,
     async close() {

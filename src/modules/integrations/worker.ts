@@ -33,6 +33,8 @@ export class WebhookWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private readonly stopping = new AbortController();
+  /** shutting down: finish the round in flight, start no other */
+  private draining = false;
 
   constructor(private readonly services: AppServices) {}
 
@@ -47,7 +49,7 @@ export class WebhookWorker {
     this.running ??= (async () => {
       try {
         // keep going while there is work: a success may release the next event of its conversation
-        while (!this.stopping.signal.aborted && (await this.round()) > 0);
+        while (!this.draining && !this.stopping.signal.aborted && (await this.round()) > 0);
       } catch (error) {
         if (!this.services.runtime.isStopped) console.error('webhook delivery round failed', error);
       } finally {
@@ -110,6 +112,7 @@ export class WebhookWorker {
     const { db, clock, pubsub } = this.services;
     const now = clock.now();
     const succeeded = outcome.statusCode !== null && outcome.statusCode >= 200 && outcome.statusCode < 300;
+    if (!succeeded) this.services.metrics.webhookFailures.inc();
     const result = {
       attempts: { increment: 1 },
       lastAttemptAt: now,
@@ -155,9 +158,21 @@ export class WebhookWorker {
     events.publishTo(pubsub);
   }
 
+  /**
+   * Drains: claims nothing more, lets the deliveries in flight finish (each is bounded by
+   * WEBHOOK_TIMEOUT_MS) for at most SHUTDOWN_GRACE_MS, then cuts the rest, whose leases are
+   * released so another instance (or the next start) sends them.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.draining = true;
+    const grace = this.services.config.shutdownGraceMs;
+    if (this.running && grace > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.running, new Promise((resolve) => (timer = setTimeout(resolve, grace)))]);
+      clearTimeout(timer);
+    }
     this.stopping.abort();
     await this.running;
   }

@@ -1,0 +1,12 @@
+// OpenTelemetry spans for GraphQL operations (OTEL_TRACING=true): one span per execute or
+// subscribe, named for the operation, with its type and errors. Spans go to the tracer
+// provider registered globally (an operator's SDK set-up, e.g. a `--import` of the OpenTelemetry
+// Node SDK with an OTLP exporter), or to the one a test passes. Never the document, variables
+// or result: they carry message texts and personal data.
+import { useOpenTelemetry } from '@envelop/opentelemetry';
+import { trace, type TracerProvider } from '@opentelemetry/api';
+import type { Plugin } from 'graphql-yoga';
+
+export function useTracing(provider: TracerProvider = trace.getTracerProvider()): Plugin {
+  return useOpenTelemetry({ document: false, variables: false, result: false, resolvers: false, defaultResolvers: false }, provider, undefined, undefined, 'livesuite') as Plugin;
+}
