@@ -367,7 +367,7 @@ async function storeFast(deps: Deps, userId: string, found: PreCheck, content: M
   if (!found.conversationId || !found.wroteBefore) return null;
   const now = deps.clock.now();
   const message: Message = {
-    id: uuid7(now.getTime()),
+    id: uuid7(),
     conversationId: found.conversationId,
     direction: 'INBOUND',
     senderId: userId,
