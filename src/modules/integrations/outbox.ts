@@ -29,6 +29,17 @@ export interface OutboxEvent {
 /** Benchmarks switch the outbox off to measure what it costs a DM (never in the app). */
 export const outboxSwitch = { enabled: true };
 
+/** The endpoints (ids) that want an event of this type about this account (an SQL expression). */
+function endpointsWanting(type: WebhookEventType, accountId: Prisma.Sql): Prisma.Sql {
+  const dm = directMessageEvents.has(type);
+  return Prisma.sql`
+    SELECT e."id" FROM "WebhookEndpoint" e JOIN "IntegrationGrant" g ON g."id" = e."grantId"
+    WHERE e."disabledAt" IS NULL AND g."revokedAt" IS NULL
+      AND ${type} = ANY(e."eventTypes") AND ${eventScope[type]} = ANY(g."scopes")
+      AND ${accountId} = ANY(g."accountIds")
+      AND NOT (${dm} AND EXISTS (SELECT 1 FROM "BusinessAccount" r WHERE r."id" = ${accountId} AND r."region" = ANY(${restrictedRegions}::text[])))`;
+}
+
 /**
  * The SQL that records an event and its deliveries: CTEs `<name>_targets` (the endpoints that
  * want it), `<name>` (the event, written only if one does) and `<name>_deliveries` (returning
@@ -38,16 +49,9 @@ function eventCtes(name: string, event: OutboxEvent): Prisma.Sql {
   const id = randomUUID();
   const body = JSON.stringify({ type: event.type, timestamp: event.at.toISOString(), data: event.data });
   const orderingKey = event.conversationId ?? event.orderingKey ?? id;
-  const dm = directMessageEvents.has(event.type);
   const [targets, recorded, deliveries] = [`"${name}_targets"`, `"${name}"`, `"${name}_deliveries"`].map((n) => Prisma.raw(n));
   return Prisma.sql`
-    ${targets} AS (
-      SELECT e."id" FROM "WebhookEndpoint" e JOIN "IntegrationGrant" g ON g."id" = e."grantId"
-      WHERE e."disabledAt" IS NULL AND g."revokedAt" IS NULL
-        AND ${event.type} = ANY(e."eventTypes") AND ${eventScope[event.type]} = ANY(g."scopes")
-        AND ${event.accountId}::uuid = ANY(g."accountIds")
-        AND NOT (${dm} AND EXISTS (SELECT 1 FROM "BusinessAccount" a WHERE a."id" = ${event.accountId}::uuid AND a."region" = ANY(${restrictedRegions}::text[])))
-    ), ${recorded} AS (
+    ${targets} AS (${endpointsWanting(event.type, Prisma.sql`${event.accountId}::uuid`)}), ${recorded} AS (
       INSERT INTO "WebhookEvent" ("id", "type", "accountId", "conversationId", "body", "createdAt")
       SELECT ${id}::uuid, ${event.type}, ${event.accountId}::uuid, ${event.conversationId ?? null}::uuid, ${body}, ${event.at}
       WHERE EXISTS (SELECT 1 FROM ${targets})
@@ -108,9 +112,14 @@ registerInboundHook(
   },
   {
     first: true,
-    // on the one-statement path (never a first message, so never a referral) the event rides
-    // in the message's statement: written there when an endpoint wants it, in its transaction
-    inStatement: ({ conversation, message, now }) => (outboxSwitch.enabled ? { ctes: eventCtes('outbox_dm', messageReceived(conversation, message, now)) } : null),
+    // on the one-statement path (never a first message, so never a referral) the event rides in
+    // the message's statement when the pre-check saw an endpoint that wants it. An endpoint
+    // committed after that read misses this message, as one committed after the outbox
+    // statement of a transaction misses it there: events are promised from the endpoint's
+    // commit on, to messages whose processing starts after it.
+    probe: { name: 'receivedWanted', sql: Prisma.sql`EXISTS (${endpointsWanting('message.received', Prisma.sql`a."id"`)})` },
+    inStatement: ({ conversation, message, now, probes }) =>
+      outboxSwitch.enabled && probes.receivedWanted ? { ctes: eventCtes('outbox_dm', messageReceived(conversation, message, now)) } : null,
   },
 );
 
