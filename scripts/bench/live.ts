@@ -42,7 +42,7 @@ import { accepted, gql, percentile } from './http.ts';
 import { cpuSeconds, fullSize, report, sized, type BenchFigure } from './report.ts';
 
 /** the sustained rates to try, per second (the target is 500) */
-const RATES = (process.env.BENCH_DM_RATES ?? (fullSize ? '50,500' : '50')).split(',').map(Number);
+const RATES = (process.env.BENCH_DM_RATES ?? (fullSize ? '100,250' : '100')).split(',').map(Number);
 /** dm or fanout: run only that part */
 const ONLY = process.env.BENCH_ONLY;
 // quick sizes (npm run bench) unless BENCH_SIZE=full or the variable is set
@@ -51,6 +51,9 @@ const DM_VIEWERS = sized('BENCH_DM_VIEWERS', 50, 200);
 const SOCKETS = sized('BENCH_SOCKETS', 40, 100);
 const PER_SOCKET = sized('BENCH_SUBSCRIPTIONS_PER_SOCKET', 100, 100);
 const SEQUENTIAL = sized('BENCH_DM_SEQUENTIAL', 30, 100);
+/** closed-loop saturation: this many DMs from this many concurrent senders */
+const SATURATION_DMS = sized('BENCH_DM_SATURATION', 1500, 5000);
+const SATURATION_CLIENTS = sized('BENCH_DM_CLIENTS', 32, 32);
 const TOGGLES = 3;
 const DRAIN_MS = 60_000;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -121,8 +124,24 @@ function answer(handlers: Record<string, (command: Reply) => Promise<Reply> | Re
 
 // ───────────── the app (child) ─────────────
 
+/** Counts every statement the pg driver sends from this process (the pool's clients included). */
+function countPgStatements() {
+  const counter = { count: 0, recording: null as string[] | null };
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    counter.count++;
+    if (counter.recording) {
+      const first = args[0] as string | { text?: string };
+      counter.recording.push(String(typeof first === 'string' ? first : first?.text).replace(/\s+/g, ' ').slice(0, 160));
+    }
+    return (query as (...a: unknown[]) => unknown).apply(this, args);
+  } as typeof query;
+  return counter;
+}
+
 async function serve() {
   const { databaseUrl, redisUrl } = JSON.parse(process.env.BENCH_INSTANCE!) as { databaseUrl?: string; redisUrl?: string };
+  const statements = countPgStatements();
   const dir = await mkdtemp(path.join(os.tmpdir(), 'livesuite-bench-live-'));
   const config = loadConfig({
     NODE_ENV: 'production',
@@ -142,6 +161,12 @@ async function serve() {
       tokens: async ({ handles, roles }) => ({
         tokens: await Promise.all((handles as string[]).map((handle) => app.services.auth.mint({ sub: `bench|${handle}`, handle, roles: roles ?? [] }))),
       }),
+      /** statements sent so far; `record`: start (true) or stop (false) keeping their text */
+      statements: ({ record }) => {
+        const recorded = statements.recording ?? [];
+        statements.recording = record ? [] : null;
+        return { count: statements.count, recorded };
+      },
       memory: async () => {
         for (let i = 0; i < 3; i++) {
           gc();
@@ -417,8 +442,42 @@ interface RateRun {
   unanswered: number;
   received: number;
   deliveredRate: number;
+  /** app CPU (every instance) per accepted DM */
+  cpuMs: number;
   request: { p50: number; p99: number };
   latency: { p50: number; p95: number; p99: number; max: number };
+}
+
+/**
+ * The floor for the DM write: the same number of rows as the saturation run inserted into
+ * "Message" by a plain SQL INSERT loop (one statement each, SATURATION_CLIENTS at once over a
+ * pool as large as the app's), from this process. Rows per second.
+ */
+async function sqlInsertFloor(url: string | undefined) {
+  if (!url) return null;
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  try {
+    const {
+      rows: [c],
+    } = await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`);
+    let issued = 0;
+    const started = clock();
+    await Promise.all(
+      Array.from({ length: SATURATION_CLIENTS }, async () => {
+        while (issued < SATURATION_DMS) {
+          issued++;
+          await pool.query(`INSERT INTO "Message" (id, "conversationId", direction, kind, text, "senderId", "createdAt") VALUES (gen_random_uuid(), $1, 'INBOUND', 'TEXT', $2, $3, now())`, [
+            c.id,
+            `floor:${issued}`,
+            c.userId,
+          ]);
+        }
+      }),
+    );
+    return SATURATION_DMS / ((clock() - started) / 1000);
+  } finally {
+    await pool.end();
+  }
 }
 
 async function dmLatency(scenario: Scenario) {
@@ -480,16 +539,57 @@ async function dmLatency(scenario: Scenario) {
         .sort();
 
     // warm-up: every viewer's conversation created
-    for (let from = 0; from < DM_VIEWERS; from += 20) await Promise.all(Array.from({ length: Math.min(20, DM_VIEWERS - from) }, (_, k) => send(from + k)));
+    // (retried: on a loaded host the admission gate may refuse some with OVERLOADED, changing nothing)
+    const sendRetried = async (index: number) => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await send(index);
+        } catch (error) {
+          if (attempt >= 5) throw error;
+          await sleep(200);
+        }
+      }
+    };
+    for (let from = 0; from < DM_VIEWERS; from += 10) await Promise.all(Array.from({ length: Math.min(10, DM_VIEWERS - from) }, (_, k) => sendRetried(from + k)));
     await drained(() => DM_VIEWERS);
+
+    const sender = servers.at(-1)!;
+    const appCpu = () => servers.reduce((sum, server) => sum + cpuSeconds(server.pid), 0);
+
+    // the statements of one DM, as the sending instance's pg driver sent them
+    await sender.call({ cmd: 'statements', record: true });
+    startRun('rec', 1);
+    await send(0);
+    const { recorded } = await sender.call({ cmd: 'statements', record: false });
 
     // unloaded: one DM at a time, each sent once the previous reached the console
     startRun('one', SEQUENTIAL);
+    const [statementsBefore, cpuBefore] = [(await sender.call({ cmd: 'statements' })).count, appCpu()];
     for (let i = 0; i < SEQUENTIAL; i++) {
       await send(i);
       for (const deadline = clock() + DRAIN_MS; run.received === i && clock() < deadline;) await sleep(1);
     }
+    const statementsPerDm = ((await sender.call({ cmd: 'statements' })).count - statementsBefore) / SEQUENTIAL;
+    const cpuMsPerDmUnloaded = ((appCpu() - cpuBefore) * 1000) / SEQUENTIAL;
     const one = latencies();
+
+    // saturation: SATURATION_CLIENTS senders, each sending its next DM once the previous was answered
+    const saturation = await (async () => {
+      const total = SATURATION_DMS;
+      startRun('sat', total);
+      let issued = 0;
+      let failed = 0;
+      const [started, cpu0] = [clock(), appCpu()];
+      await Promise.all(
+        Array.from({ length: SATURATION_CLIENTS }, async () => {
+          while (issued < total) await send(issued++).catch(() => void failed++);
+        }),
+      );
+      const seconds = (clock() - started) / 1000;
+      const cpuMs = ((appCpu() - cpu0) * 1000) / (total - failed);
+      await drained(() => total - failed);
+      return { perSecond: (total - failed) / seconds, failed, cpuMs, delivered: run.received };
+    })();
 
     // sustained: DMs leave on schedule, answered or not (open loop)
     const rates: RateRun[] = [];
@@ -501,7 +601,7 @@ async function dmLatency(scenario: Scenario) {
       let answered = 0;
       let issued = 0;
       const pending: Promise<void>[] = [];
-      const started = clock();
+      const [started, cpu0] = [clock(), appCpu()];
       await new Promise<void>((resolve) => {
         const timer = setInterval(() => {
           const due = Math.min(total, Math.floor(((clock() - started) / 1000) * rate));
@@ -525,6 +625,7 @@ async function dmLatency(scenario: Scenario) {
       await Promise.race([Promise.all(pending), sleep(DRAIN_MS)]);
       await drained(() => total - failed);
       const deliveredSeconds = (clock() - started) / 1000;
+      const cpuMs = ((appCpu() - cpu0) * 1000) / Math.max(1, total - failed);
       const sorted = latencies();
       requestMs.sort((a, b) => a - b);
       rates.push({
@@ -535,12 +636,14 @@ async function dmLatency(scenario: Scenario) {
         unanswered: total - answered,
         received: run.received,
         deliveredRate: run.received / deliveredSeconds,
+        cpuMs,
         request: { p50: percentile(requestMs, 50), p99: percentile(requestMs, 99) },
         latency: { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] },
       });
     }
     await host.dispose();
-    return { scenario, outOfOrder, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
+    const floor = await sqlInsertFloor(database?.url);
+    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
   } finally {
     for (const server of servers) await server.stop();
     await database?.drop();
@@ -676,14 +779,57 @@ async function main() {
     log('| setup | p50 ms | p99 ms | max ms | target p99 |');
     log('| --- | ---: | ---: | ---: | ---: |');
     for (const r of runs) log(`| ${r.scenario.name} | ${ms(r.one.p50)} | ${ms(r.one.p99)} | ${ms(r.one.max)} | < ${r.scenario.target} |`);
+    log();
+    log(`The DM write path: SQL statements per DM (sending instance, unloaded), app CPU per DM (every instance, from /proc), closed-loop saturation (${SATURATION_DMS} DMs from ${SATURATION_CLIENTS} concurrent senders), and the floor: the same number of rows by a plain SQL \`INSERT\` loop in the same run.`);
+    log();
+    log('| setup | statements / DM | CPU ms / DM unloaded | CPU ms / DM at each rate | saturation DMs/s | CPU ms / DM at saturation | plain INSERT loop rows/s | ratio |');
+    log('| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+    for (const r of runs)
+      log(
+        `| ${r.scenario.name} | ${r.statementsPerDm.toFixed(1)} | ${r.cpuMsPerDmUnloaded.toFixed(2)} | ${r.rates.map((x) => `${x.rate}/s: ${x.cpuMs.toFixed(2)}`).join(', ')} | ${r.saturation.perSecond.toFixed(0)}${r.saturation.failed ? ` (${r.saturation.failed} failed)` : ''} | ${r.saturation.cpuMs.toFixed(2)} | ${r.floor ? r.floor.toFixed(0) : '–'} | ${r.floor ? (r.saturation.perSecond / r.floor).toFixed(2) : '–'} |`,
+      );
+    const sample = runs.find((r) => r.scenario.postgres) ?? runs[0];
+    log();
+    log(`The statements of one DM (${sample.scenario.name}):`);
+    log();
+    for (const statement of sample.recorded) log(`- \`${statement.replace(/`/g, "'")}\``);
+    log();
+    const oneInstance = runs.find((r) => r.scenario.postgres && r.scenario.instances === 1);
+    for (const r of runs) {
+      const ratioToOne = r.scenario.instances === 2 && oneInstance ? r.saturation.perSecond / oneInstance.saturation.perSecond : undefined;
+      dmFigures.push(
+        { name: `SQL statements per viewer DM, ${r.scenario.name}`, value: r.statementsPerDm, unit: 'per DM', target: '≤ 4 (no auto-reply)', met: r.statementsPerDm <= 4 },
+        {
+          name: `viewer DMs/s at saturation, ${r.scenario.name}`,
+          value: r.saturation.perSecond,
+          unit: 'DMs/s',
+          target: r.scenario.instances === 2 ? '≥ 1.6 × one instance' : r.scenario.postgres ? '≥ 250' : undefined,
+          baseline: r.floor ? `plain SQL INSERT loop ${r.floor.toFixed(0)} rows/s` : undefined,
+          ratio: ratioToOne ?? (r.floor ? r.saturation.perSecond / r.floor : undefined),
+          cpuMsPerOp: r.saturation.cpuMs,
+          met: r.scenario.instances === 2 ? (ratioToOne ?? 0) >= 1.6 : r.scenario.postgres ? r.saturation.perSecond >= 250 : undefined,
+        },
+      );
+    }
     for (const r of runs) {
       dmFigures.push({ name: `viewer DM → console p99, one at a time, ${r.scenario.name}`, value: r.one.p99, unit: 'ms' });
       for (const x of r.rates)
-        dmFigures.push({ name: `viewer DM → console p99 at ${x.rate}/s offered (${x.deliveredRate.toFixed(0)}/s delivered), ${r.scenario.name}`, value: x.latency.p99, unit: 'ms' });
+        dmFigures.push({
+          name: `viewer DM → console p99 at ${x.rate}/s offered (${x.deliveredRate.toFixed(0)}/s delivered), ${r.scenario.name}`,
+          value: x.latency.p99,
+          unit: 'ms',
+          target: x.rate === 100 && r.scenario.postgres && r.scenario.instances === 1 ? '< 50 ms at 100/s' : undefined,
+          cpuMsPerOp: x.cpuMs,
+          met: x.rate === 100 && r.scenario.postgres && r.scenario.instances === 1 ? x.latency.p99 < 50 && x.received === x.total : undefined,
+        });
     }
     log();
   }
-  if (ONLY === 'dm') return; // partial runs only print
+  if (ONLY === 'dm') {
+    // partial runs only print (BENCHMARKS.md keeps the fan-out figures of the last full run)
+    report({ title: 'Live rooms: viewer DMs', setup: `App instances in child processes with npm start's flags, ${DM_VIEWERS} viewers.`, figures: dmFigures });
+    return;
+  }
   const f = await fanOut();
   const graphqlAll = median(f.toggles.map((x) => x.all));
   const rawAll = median(f.raw.map((x) => x.all));

@@ -2,7 +2,9 @@
 // ad-opened conversation starts it (within 7 days of the click) and, outside the ad's reply
 // hours, gets the away message once per closed period; the team's first reply and every lead
 // from an ad move the ad's results.
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
+import { assertion } from '../messaging/inbound-statement.ts';
 import { sendAutoMessage } from '../automation/engine.ts';
 import type { ContentOf } from '../automation/rules.ts';
 import { registerLeadHook } from '../leads/service.ts';
@@ -36,12 +38,20 @@ async function awayMessage(tx: Tx, event: InboundEvent, lastAdClickId: string) {
   await sendAutoMessage(tx, event, found.awayId, found.awayContent.text);
 }
 
-registerInboundHook(async (tx, event) => {
-  const { lastAdClickId } = event.conversation;
-  if (!lastAdClickId) return;
-  await startConversations(tx, event.conversation.id, event.now);
-  await awayMessage(tx, event, lastAdClickId);
-});
+registerInboundHook(
+  async (tx, event) => {
+    const { lastAdClickId } = event.conversation;
+    if (!lastAdClickId) return;
+    await startConversations(tx, event.conversation.id, event.now);
+    await awayMessage(tx, event, lastAdClickId);
+  },
+  {
+    // conversations an ad brought take the transaction path (conversation start, away message);
+    // the others assert, under the conversation's row lock, that no click arrived meanwhile
+    probe: { name: 'adClicked', sql: Prisma.sql`c."lastAdClickId" IS NOT NULL` },
+    inStatement: ({ probes }) => (probes.adClicked ? 'transaction' : { result: Prisma.sql`(SELECT ${assertion(Prisma.sql`"lastAdClickId" IS NULL`)} FROM conv)` }),
+  },
+);
 
 // the team's first reply in a started ad conversation (automated messages are not replies)
 registerOutboundHook(async (tx, { conversation, message, now }) => {

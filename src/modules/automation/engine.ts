@@ -4,9 +4,10 @@
 // Only approved content is sent; every send takes a reply-window slot or is recorded as
 // suppressed, and the rule's counters follow.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { Message } from '../../generated/prisma/client.ts';
+import { Prisma, type Message } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
+import type { InboundPlan } from '../messaging/inbound-statement.ts';
 import { autoRepliesAllowed, receiveMessage, registerInboundHook, sendAutomated, type Deps, type InboundEvent } from '../messaging/service.ts';
 import { firstMatchingRule } from './matcher.ts';
 import type { ContentOf } from './rules.ts';
@@ -75,7 +76,30 @@ export async function autoReply(tx: Tx, event: InboundEvent) {
   }
 }
 
-registerInboundHook(autoReply);
+/**
+ * The keyword rules that could answer a message, for the one-statement path: read by the
+ * pre-check (approved rules in the account's order, when keyword replies are on).
+ */
+const keywordRulesProbe = Prisma.sql`(
+  SELECT json_agg(json_build_object('id', m."id", 'content', m."approvedContent") ORDER BY m."position", m."id")
+  FROM "AutoMessage" m JOIN "AutoReplySettings" s ON s."accountId" = m."accountId" AND s."keywordRepliesEnabled"
+  WHERE m."accountId" = a."id" AND m."kind" = 'KEYWORD_REPLY' AND m."approvedAt" IS NOT NULL)`;
+
+/**
+ * Whether an auto-reply may fire: then the message needs the transaction path. The one-statement
+ * path never carries a user's first message (no welcome), so only a keyword rule that matches the
+ * text, or a suggested question being chosen, can send one.
+ */
+function mayReply(plan: InboundPlan): 'transaction' | null {
+  if (choosing.getStore()) return 'transaction';
+  const { text, kind } = plan.message;
+  const value = plan.probes.keywordRules;
+  const rules = (typeof value === 'string' ? JSON.parse(value) : value) as { id: string; content: ContentOf['KEYWORD_REPLY'] }[] | null;
+  if (kind !== 'TEXT' || !text || !rules) return null;
+  return firstMatchingRule(rules.map((rule) => ({ id: rule.id, ...rule.content })), text) ? 'transaction' : null;
+}
+
+registerInboundHook(autoReply, { probe: { name: 'keywordRules', sql: keywordRulesProbe }, inStatement: mayReply });
 
 /**
  * A user chooses one of the suggested questions shown with the welcome message of their

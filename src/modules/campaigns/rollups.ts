@@ -9,6 +9,7 @@
 // - Each order, viewer DM and lead of an attributed live adds to its rollup row with one
 //   `INSERT … ON CONFLICT DO UPDATE SET x = x + …` / `UPDATE … SET x = x + 1` statement, so a
 //   committed event is counted exactly once whatever the concurrency or instance count.
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
 import type { PendingEvents } from '../../platform/events.ts';
 import { registerLeadHook } from '../leads/service.ts';
@@ -58,15 +59,28 @@ registerOrderHook(async (tx, { order, events }) => {
   announce(events, touched);
 });
 
-registerInboundHook(async (tx, { message, events }) => {
-  if (!message.liveSessionId) return;
-  announce(
-    events,
-    await tx.$queryRaw<Touched>`
-      UPDATE "CampaignLive" SET "viewerMessages" = "viewerMessages" + 1 WHERE "liveSessionId" = ${message.liveSessionId}::uuid
-      RETURNING "campaignId"::text AS "campaignId", "organizationId"::text AS "organizationId"`,
-  );
-});
+/** A viewer DM of an attributed live counts on its rollup row (no row: the live is not attributed). */
+const countViewerMessage = (liveSessionId: string) => Prisma.sql`
+  UPDATE "CampaignLive" SET "viewerMessages" = "viewerMessages" + 1 WHERE "liveSessionId" = ${liveSessionId}::uuid
+  RETURNING "campaignId"::text AS "campaignId", "organizationId"::text AS "organizationId"`;
+
+registerInboundHook(
+  async (tx, { message, events }) => {
+    if (!message.liveSessionId) return;
+    announce(events, await tx.$queryRaw<Touched>(countViewerMessage(message.liveSessionId)));
+  },
+  {
+    // on the one-statement path: the same UPDATE as a CTE, its rows returned as JSON
+    inStatement: ({ message, events }) =>
+      message.liveSessionId
+        ? {
+            ctes: Prisma.sql`"campaign_dm" AS (${countViewerMessage(message.liveSessionId)})`,
+            result: Prisma.sql`(SELECT coalesce(json_agg("campaign_dm"), '[]'::json) FROM "campaign_dm")`,
+            after: (rows) => announce(events, (typeof rows === 'string' ? JSON.parse(rows) : rows) as Touched),
+          }
+        : null,
+  },
+);
 
 registerLeadHook(async (tx, { lead, events }) => {
   if (!lead.liveSessionId) return;

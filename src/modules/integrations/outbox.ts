@@ -4,6 +4,7 @@
 // when no endpoint wants the event, nothing is written.
 import { randomUUID } from 'node:crypto';
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import { Prisma } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
 import { integrationRestrictedRegions } from '../../platform/regions.ts';
 import { registerClickHook } from '../ads/service.ts';
@@ -29,28 +30,44 @@ export interface OutboxEvent {
 /** Benchmarks switch the outbox off to measure what it costs a DM (never in the app). */
 export const outboxSwitch = { enabled: true };
 
-/** Records an event and its deliveries inside the caller's transaction; returns how many endpoints want it. */
-export async function recordEvent(tx: Tx, event: OutboxEvent): Promise<number> {
-  if (!outboxSwitch.enabled) return 0;
+/** The endpoints (ids) that want an event of this type about this account (an SQL expression). */
+function endpointsWanting(type: WebhookEventType, accountId: Prisma.Sql): Prisma.Sql {
+  const dm = directMessageEvents.has(type);
+  return Prisma.sql`
+    SELECT e."id" FROM "WebhookEndpoint" e JOIN "IntegrationGrant" g ON g."id" = e."grantId"
+    WHERE e."disabledAt" IS NULL AND g."revokedAt" IS NULL
+      AND ${type} = ANY(e."eventTypes") AND ${eventScope[type]} = ANY(g."scopes")
+      AND ${accountId} = ANY(g."accountIds")
+      AND NOT (${dm} AND EXISTS (SELECT 1 FROM "BusinessAccount" r WHERE r."id" = ${accountId} AND r."region" = ANY(${restrictedRegions}::text[])))`;
+}
+
+/**
+ * The SQL that records an event and its deliveries: CTEs `<name>_targets` (the endpoints that
+ * want it), `<name>` (the event, written only if one does) and `<name>_deliveries` (returning
+ * one row per delivery). Shared by `recordEvent` and the one-statement DM path.
+ */
+function eventCtes(name: string, event: OutboxEvent): Prisma.Sql {
   const id = randomUUID();
   const body = JSON.stringify({ type: event.type, timestamp: event.at.toISOString(), data: event.data });
   const orderingKey = event.conversationId ?? event.orderingKey ?? id;
-  const dm = directMessageEvents.has(event.type);
-  return tx.$executeRaw`
-    WITH targets AS (
-      SELECT e."id" FROM "WebhookEndpoint" e JOIN "IntegrationGrant" g ON g."id" = e."grantId"
-      WHERE e."disabledAt" IS NULL AND g."revokedAt" IS NULL
-        AND ${event.type} = ANY(e."eventTypes") AND ${eventScope[event.type]} = ANY(g."scopes")
-        AND ${event.accountId}::uuid = ANY(g."accountIds")
-        AND NOT (${dm} AND EXISTS (SELECT 1 FROM "BusinessAccount" a WHERE a."id" = ${event.accountId}::uuid AND a."region" = ANY(${restrictedRegions}::text[])))
-    ), recorded AS (
+  const [targets, recorded, deliveries] = [`"${name}_targets"`, `"${name}"`, `"${name}_deliveries"`].map((n) => Prisma.raw(n));
+  return Prisma.sql`
+    ${targets} AS (${endpointsWanting(event.type, Prisma.sql`${event.accountId}::uuid`)}), ${recorded} AS (
       INSERT INTO "WebhookEvent" ("id", "type", "accountId", "conversationId", "body", "createdAt")
       SELECT ${id}::uuid, ${event.type}, ${event.accountId}::uuid, ${event.conversationId ?? null}::uuid, ${body}, ${event.at}
-      WHERE EXISTS (SELECT 1 FROM targets)
+      WHERE EXISTS (SELECT 1 FROM ${targets})
       RETURNING "id"
-    )
-    INSERT INTO "WebhookDelivery" ("id", "endpointId", "eventId", "orderingKey", "nextAttemptAt", "createdAt")
-    SELECT gen_random_uuid(), t."id", r."id", ${orderingKey}::uuid, ${event.at}, ${event.at} FROM targets t CROSS JOIN recorded r`;
+    ), ${deliveries} AS (
+      INSERT INTO "WebhookDelivery" ("id", "endpointId", "eventId", "orderingKey", "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid(), t."id", r."id", ${orderingKey}::uuid, ${event.at}, ${event.at} FROM ${targets} t CROSS JOIN ${recorded} r
+      RETURNING 1)`;
+}
+
+/** Records an event and its deliveries inside the caller's transaction; returns how many endpoints want it. */
+export async function recordEvent(tx: Tx, event: OutboxEvent): Promise<number> {
+  if (!outboxSwitch.enabled) return 0;
+  const [{ deliveries }] = await tx.$queryRaw<{ deliveries: number }[]>`WITH ${eventCtes('outbox', event)} SELECT count(*)::int AS "deliveries" FROM "outbox_deliveries"`;
+  return deliveries;
 }
 
 const gid = (type: string, id: string | null | undefined) => (id ? encodeGlobalID(type, id) : null);
@@ -72,6 +89,14 @@ function messageData(message: Message, conversation: { id: string; accountId: st
   };
 }
 
+const messageReceived = (conversation: { id: string; accountId: string; userId: string }, message: Message, now: Date): OutboxEvent => ({
+  type: 'message.received',
+  accountId: conversation.accountId,
+  conversationId: conversation.id,
+  data: messageData(message, conversation),
+  at: now,
+});
+
 // the outbox records the user's message before any auto-reply does its own (order per conversation)
 registerInboundHook(
   async (tx, { conversation, message, isFirstInbound, now }) => {
@@ -85,9 +110,19 @@ registerInboundHook(
         at: now,
       });
     }
-    await recordEvent(tx, { type: 'message.received', accountId: conversation.accountId, conversationId: conversation.id, data: messageData(message, conversation), at: now });
+    await recordEvent(tx, messageReceived(conversation, message, now));
   },
-  { first: true },
+  {
+    first: true,
+    // on the one-statement path (never a first message, so never a referral) the event rides in
+    // the message's statement when the pre-check saw an endpoint that wants it. An endpoint
+    // committed after that read misses this message, as one committed after the outbox
+    // statement of a transaction misses it there: events are promised from the endpoint's
+    // commit on, to messages whose processing starts after it.
+    probe: { name: 'receivedWanted', sql: Prisma.sql`EXISTS (${endpointsWanting('message.received', Prisma.sql`a."id"`)})` },
+    inStatement: ({ conversation, message, now, probes }) =>
+      outboxSwitch.enabled && probes.receivedWanted ? { ctes: eventCtes('outbox_dm', messageReceived(conversation, message, now)) } : null,
+  },
 );
 
 // every ad click is a referral: it opens the conversation, or brings back a contact who has one

@@ -1,7 +1,7 @@
 // The per-session event log. An event is appended in the transaction of the change that
 // caused it, numbered by a row-locked counter on the session (no gaps: a rolled-back
 // transaction gives its number back), and announced on the `live` topic after commit.
-import type { LiveEvent, Prisma } from '../../generated/prisma/client.ts';
+import { Prisma, type LiveEvent } from '../../generated/prisma/client.ts';
 import type { LiveEventType } from '../../generated/prisma/enums.ts';
 import type { Db, Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
@@ -25,6 +25,32 @@ const numberedWhile: Record<LiveEventType, 'LIVE' | 'NOT_ENDED'> = {
 };
 
 /**
+ * The SQL that numbers and stores an event: CTEs `<name>_seq` (the session's counter, row-locked,
+ * taken only in a state that accepts the event) and `<name>` (the stored event, returning
+ * "seq"). No row in `<name>` means the session refused it. Shared by `appendEvent` and the
+ * one-statement DM path (messaging/inbound-statement.ts).
+ */
+export function numberedEventCtes(name: string, sessionId: string, type: LiveEventType, payload: Prisma.InputJsonValue, at: Date, condition: Prisma.Sql = Prisma.empty): Prisma.Sql {
+  const liveOnly = numberedWhile[type] === 'LIVE';
+  const seq = Prisma.raw(`"${name}_seq"`);
+  // (timestamps are stored as UTC timestamp(3): an ISO string cast, not a zone-shifted timestamptz)
+  return Prisma.sql`
+    ${seq} AS (
+      UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1
+      WHERE id = ${sessionId}::uuid AND state <> 'ENDED' AND (state = 'LIVE' OR NOT ${liveOnly}::boolean) ${condition}
+      RETURNING "lastSeq"),
+    ${Prisma.raw(`"${name}"`)} AS (
+      INSERT INTO "LiveEvent" ("sessionId", "seq", "type", "payload", "createdAt")
+      SELECT ${sessionId}::uuid, "lastSeq", ${type}::"LiveEventType", ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamp(3) FROM ${seq}
+      RETURNING "seq")`;
+}
+
+/** After commit, the event goes out on the session's `live` topic. */
+export function announceEvent(events: PendingEvents, sessionId: string, seq: number, type: LiveEventType, payload: Prisma.InputJsonValue, at: Date) {
+  events.add('live', sessionId, { sessionId, seq, type, payload, at: at.toISOString() });
+}
+
+/**
  * Appends an event, or refuses it (rolling back the whole transaction) when the session is
  * not in a state that takes it: LIVE_NOT_RUNNING for events of a running live, LIVE_ENDED for
  * the others. The state is checked by the statement that takes the number, under the row
@@ -39,23 +65,14 @@ export async function appendEvent(
   at: Date,
   field: string[] | null = null,
 ): Promise<number> {
-  const liveOnly = numberedWhile[type] === 'LIVE';
   // one statement: the session row stays locked from taking the number until COMMIT, so the
   // shorter the rest of the transaction, the more events a session can take per second
-  // (timestamps are stored as UTC timestamp(3): an ISO string cast, not a zone-shifted timestamptz)
-  const rows = await tx.$queryRaw<{ seq: number }[]>`
-    WITH next AS (
-      UPDATE "LiveSession" SET "lastSeq" = "lastSeq" + 1
-      WHERE id = ${sessionId}::uuid AND state <> 'ENDED' AND (state = 'LIVE' OR NOT ${liveOnly}::boolean)
-      RETURNING "lastSeq")
-    INSERT INTO "LiveEvent" ("sessionId", "seq", "type", "payload", "createdAt")
-    SELECT ${sessionId}::uuid, "lastSeq", ${type}::"LiveEventType", ${JSON.stringify(payload)}::jsonb, ${at.toISOString()}::timestamp(3) FROM next
-    RETURNING "seq"`;
+  const rows = await tx.$queryRaw<{ seq: number }[]>`WITH ${numberedEventCtes('event', sessionId, type, payload, at)} SELECT "seq" FROM "event"`;
   if (rows.length === 0) {
-    refuse(liveOnly ? 'LIVE_NOT_RUNNING' : 'LIVE_ENDED', field);
+    refuse(numberedWhile[type] === 'LIVE' ? 'LIVE_NOT_RUNNING' : 'LIVE_ENDED', field);
   }
   const [{ seq }] = rows;
-  events.add('live', sessionId, { sessionId, seq, type, payload, at: at.toISOString() });
+  announceEvent(events, sessionId, seq, type, payload, at);
   return seq;
 }
 

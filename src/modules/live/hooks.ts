@@ -10,7 +10,9 @@ import { questionLabels, type Answer } from '../leads/rules.ts';
 import { registerGetLeadsOffHook } from '../leads/forms.ts';
 import { registerLeadHook } from '../leads/service.ts';
 import { registerAutoReplyGuard, registerInboundHook } from '../messaging/service.ts';
-import { appendEvent } from './event-log.ts';
+import { Prisma, type Message } from '../../generated/prisma/client.ts';
+import { assertion, type InboundPlan, type StatementPart } from '../messaging/inbound-statement.ts';
+import { announceEvent, appendEvent, numberedEventCtes } from './event-log.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { existingLiveRuntime } from './runtime.ts';
 import { hideEntriesOfSwitchedOffForm } from './service.ts';
@@ -44,33 +46,43 @@ function statsChanged(runtime: Runtime | undefined, sessionId: string) {
   return runtime ? existingLiveRuntime(runtime)?.statsChanged(sessionId) : undefined;
 }
 
-registerInboundHook(async (tx, event) => {
-  const sessionId = event.message.liveSessionId;
-  if (!sessionId) return;
-  const session = checkRunning(await sessionOf(tx, event.message), event.conversation.accountId, ['context', 'liveSessionId']);
-  if (!session.allowViewerMessages) refuse('VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']);
-  const viewer = {
-    id: event.conversation.userId,
-    handle: event.senderHandle ?? (await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { handle: true } })).handle,
-  };
-  await appendEvent(
-    tx,
-    event.events,
-    sessionId,
-    'VIEWER_MESSAGE',
-    {
-      messageId: event.message.id,
-      conversationId: event.conversation.id,
-      viewerId: viewer.id,
-      viewerHandle: viewer.handle,
-      kind: event.message.kind,
-      text: event.message.text,
+/** What the host console shows of a viewer's DM. */
+function viewerMessagePayload(message: Message, conversation: { id: string; userId: string }, viewerHandle: string) {
+  return { messageId: message.id, conversationId: conversation.id, viewerId: conversation.userId, viewerHandle, kind: message.kind, text: message.text };
+}
+
+/**
+ * A viewer DM on the one-statement path: numbered under the session's row lock like
+ * appendEvent, and only while the live runs and takes viewer messages (otherwise the
+ * statement aborts and the transaction path refuses with the exact code).
+ */
+function viewerMessageInStatement(plan: InboundPlan): StatementPart | null {
+  const sessionId = plan.message.liveSessionId;
+  if (!sessionId) return null;
+  const payload = viewerMessagePayload(plan.message, plan.conversation, plan.senderHandle);
+  return {
+    ctes: numberedEventCtes('live_dm', sessionId, 'VIEWER_MESSAGE', payload, plan.now, Prisma.sql`AND "accountId" = ${plan.conversation.accountId}::uuid AND "allowViewerMessages"`),
+    // read after the conversation and the message (the same lock order as the transaction path)
+    result: Prisma.sql`(SELECT ${assertion(Prisma.sql`count(*) = 1`)} * max("seq") FROM "live_dm")`,
+    after: (seq) => {
+      announceEvent(plan.events, sessionId, Number(seq), 'VIEWER_MESSAGE', payload, plan.now);
+      plan.events.afterCommit(() => statsChanged(plan.runtime, sessionId));
     },
-    event.now,
-    ['context', 'liveSessionId'],
-  );
-  event.events.afterCommit(() => statsChanged(event.runtime, sessionId));
-});
+  };
+}
+
+registerInboundHook(
+  async (tx, event) => {
+    const sessionId = event.message.liveSessionId;
+    if (!sessionId) return;
+    const session = checkRunning(await sessionOf(tx, event.message), event.conversation.accountId, ['context', 'liveSessionId']);
+    if (!session.allowViewerMessages) refuse('VIEWER_MESSAGES_OFF', ['context', 'liveSessionId']);
+    const handle = event.senderHandle ?? (await tx.user.findUniqueOrThrow({ where: { id: event.conversation.userId }, select: { handle: true } })).handle;
+    await appendEvent(tx, event.events, sessionId, 'VIEWER_MESSAGE', viewerMessagePayload(event.message, event.conversation, handle), event.now, ['context', 'liveSessionId']);
+    event.events.afterCommit(() => statsChanged(event.runtime, sessionId));
+  },
+  { inStatement: viewerMessageInStatement },
+);
 
 registerAutoReplyGuard(async (tx, event) => {
   if (!event.message.liveSessionId) return true;

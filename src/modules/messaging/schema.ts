@@ -341,8 +341,14 @@ function decodeLiveSession(id: string | null | undefined): string | null {
   return raw;
 }
 
-const MessageSendPayload = payloadType<{ conversationId: string; messageId: string }>('MessageSendPayload', (t) => ({
-  message: t.prismaField({ type: 'Message', nullable: true, description: 'The message stored.', resolve: (q, p, _a, ctx) => (p.messageId ? ctx.db.message.findUnique({ ...q, where: { id: p.messageId } }) : null) }),
+/** `message`: the row the send just stored, answered without reading it back when no relation is selected. */
+const MessageSendPayload = payloadType<{ conversationId: string; messageId: string; message?: Message }>('MessageSendPayload', (t) => ({
+  message: t.prismaField({
+    type: 'Message',
+    nullable: true,
+    description: 'The message stored.',
+    resolve: (q, p, _a, ctx) => (p.message && Object.keys(q).length === 0 ? p.message : p.messageId ? ctx.db.message.findUnique({ ...q, where: { id: p.messageId } }) : null),
+  }),
   conversation: t.prismaField({
     type: 'Conversation',
     nullable: true,
@@ -400,14 +406,16 @@ builder.mutationFields((t) => ({
     },
     resolve: (_root, { handle, input, context }, ctx) =>
       attempt(async () => {
-        const accountId = await accountByHandle(ctx, handle);
         const liveSessionId = decodeLiveSession(context?.liveSessionId);
         const origin = liveSessionId ? 'LIVE' : context?.viaChatLink ? 'CHAT_LINK' : undefined;
         const content = await toContent(input, 'INBOUND');
+        // the account is found by handle in the service's first statement
         const result = await refusalsOnHandle(() =>
-          messaging.receiveMessage(ctx, ctx.viewer!.userId, accountId, content, { origin, liveSessionId }, { idempotencyKey: input.idempotencyKey }),
+          messaging.receiveMessage(ctx, ctx.viewer!.userId, { handle }, content, { origin, liveSessionId }, { idempotencyKey: input.idempotencyKey }),
         );
-        return { conversationId: result.conversationId, messageId: result.message.id };
+        // the payload's message is authorized without reading its conversation back
+        conversationParties(ctx).prime(result.conversationId, { accountId: result.accountId, userId: ctx.viewer!.userId });
+        return { conversationId: result.conversationId, messageId: result.message.id, message: result.message };
       }),
   }),
   conversationMessageSend: t.field({

@@ -2,7 +2,7 @@
 // that react to them in the same transaction), team replies inside the reply window,
 // message requests, and the team's conversation workflow.
 import { createHash } from 'node:crypto';
-import type { Conversation, Message } from '../../generated/prisma/client.ts';
+import { Prisma, type Conversation, type Message } from '../../generated/prisma/client.ts';
 import type { ConversationOrigin, MessageKind } from '../../generated/prisma/enums.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
@@ -12,7 +12,9 @@ import { checkIdempotencyKey } from '../../platform/idempotency.ts';
 import type { MediaStore } from '../../platform/media.ts';
 import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
+import { uuid7 } from '../../platform/uuid7.ts';
 import './events.ts';
+import { storeInOneStatement, type InboundPlan, type InStatement, type StatementPart } from './inbound-statement.ts';
 import { channelRefusal, mediaRefusal, messageLimits, outboundKindRefusal, replyWindow, windowRefusal, type Channel } from './policy.ts';
 
 export interface Deps {
@@ -46,11 +48,26 @@ export interface InboundEvent {
 
 /** Reactions to an inbound message that run inside its transaction (auto-replies, live events). */
 export type InboundHook = (tx: Tx, event: InboundEvent) => Promise<void>;
-const inboundHooks: InboundHook[] = [];
-/** `first`: run before the hooks registered so far (the webhook outbox records the message before any auto-reply). */
-export function registerInboundHook(hook: InboundHook, options: { first?: boolean } = {}): void {
-  if (options.first) inboundHooks.unshift(hook);
-  else inboundHooks.push(hook);
+
+export interface InboundHookOptions {
+  /** run before the hooks registered so far (the webhook outbox records the message before any auto-reply) */
+  first?: boolean;
+  /**
+   * A column the pre-check reads for `inStatement` (an expression over the account `a` and the
+   * conversation `c`, read without locks), passed as `plan.probes[name]`.
+   */
+  probe?: { name: string; sql: Prisma.Sql };
+  /**
+   * The hook's work on the one-statement path (inbound-statement.ts). A hook without it sends
+   * every message through the interactive transaction, so a new hook is never skipped.
+   */
+  inStatement?: InStatement;
+}
+
+const inboundHooks: (InboundHookOptions & { run: InboundHook })[] = [];
+export function registerInboundHook(hook: InboundHook, options: InboundHookOptions = {}): void {
+  if (options.first) inboundHooks.unshift({ ...options, run: hook });
+  else inboundHooks.push({ ...options, run: hook });
 }
 
 /** A business message that was sent (manual, an integration's or automated), inside its transaction. */
@@ -172,7 +189,7 @@ export interface SendOptions {
 
 // ───────────── idempotent sends ─────────────
 
-type StoredSend = Message & { conversation: { accountId: string } };
+type StoredSend = Message & { conversation: { accountId: string; account: { handle: string } } };
 
 /** Whether a stored message carries exactly this content (media compared by their SHA-256). */
 function sameContent(message: Message, content: MessageContent): boolean {
@@ -210,7 +227,7 @@ async function sendOnce<T>(
   refuseIfAny(errors);
   if (!key) return send();
   const stored = () =>
-    db.message.findUnique({ where: { senderId_idempotencyKey: { senderId, idempotencyKey: key } }, include: { conversation: { select: { accountId: true } } } });
+    db.message.findUnique({ where: { senderId_idempotencyKey: { senderId, idempotencyKey: key } }, include: { conversation: { select: { accountId: true, account: { select: { handle: true } } } } } });
   const replay = (previous: StoredSend) => {
     if (!same(previous)) refuse('IDEMPOTENCY_KEY_REUSED', ['input', 'idempotencyKey'], 'This idempotency key was already used for another message.');
     return answer(previous);
@@ -227,33 +244,65 @@ async function sendOnce<T>(
   }
 }
 
+/** The business account a user writes to: by id, or by handle (one statement fewer than looking it up first). */
+export type AccountRef = { id: string } | { handle: string };
+
 /**
  * A user's message to a business. Creates the contact's conversation on first contact
  * (inbox or message request per `whoCanMessage`), opens a new reply window, and runs the
  * inbound hooks (auto-replies, live events) in the same transaction.
  */
-export function receiveMessage(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext = {}, options: SendOptions = {}) {
+export function receiveMessage(deps: Deps, userId: string, account: string | AccountRef, content: MessageContent, context: InboundContext = {}, options: SendOptions = {}) {
+  const ref = typeof account === 'string' ? { id: account } : account;
   return sendOnce(
     deps.db,
     userId,
     options.idempotencyKey,
-    (previous) => previous.conversation.accountId === accountId && sameContent(previous, content),
-    (previous) => ({ conversationId: previous.conversationId, message: previous as Message }),
-    () => storeInbound(deps, userId, accountId, content, context, options.idempotencyKey ?? null),
+    (previous) => ('id' in ref ? previous.conversation.accountId === ref.id : previous.conversation.account.handle === ref.handle) && sameContent(previous, content),
+    (previous) => ({ conversationId: previous.conversationId, accountId: previous.conversation.accountId, message: previous as Message }),
+    () => storeInbound(deps, userId, ref, content, context, options.idempotencyKey ?? null),
   );
 }
 
-async function storeInbound(deps: Deps, userId: string, accountId: string, content: MessageContent, context: InboundContext, idempotencyKey: string | null) {
-  const errors: UserError[] = [];
-  // one round trip for everything the checks need: the account, the conversation so far,
-  // whether the user follows the account, and the sender's handle
-  const [found] = await deps.db.$queryRaw<{ whoCanMessage: 'EVERYONE' | 'FOLLOWERS' | 'NO_ONE'; handle: string; conversationState: string | null; follows: boolean; senderHandle: string | null }[]>`
-    SELECT a."whoCanMessage"::text AS "whoCanMessage", a."handle", c."state"::text AS "conversationState",
+interface PreCheck {
+  accountId: string;
+  whoCanMessage: 'EVERYONE' | 'FOLLOWERS' | 'NO_ONE';
+  handle: string;
+  conversationId: string | null;
+  conversationState: string | null;
+  conversationOrigin: ConversationOrigin | null;
+  conversationAdId: string | null;
+  /** the user wrote in this conversation before (set once, never cleared) */
+  wroteBefore: boolean;
+  follows: boolean;
+  senderHandle: string | null;
+  [probe: string]: unknown;
+}
+
+/**
+ * One round trip for everything the checks need: the account, the conversation so far, whether
+ * the user follows the account, the sender's handle, and the hooks' probe columns.
+ */
+async function preCheck(db: Db, userId: string, account: AccountRef): Promise<PreCheck | undefined> {
+  const probes = inboundHooks.flatMap((hook) => (hook.probe ? [Prisma.sql`, ${hook.probe.sql} AS ${Prisma.raw(JSON.stringify(hook.probe.name))}`] : []));
+  const where = 'id' in account ? Prisma.sql`a."id" = ${account.id}::uuid` : Prisma.sql`a."handle" = ${account.handle}`;
+  const [found] = await db.$queryRaw<PreCheck[]>`
+    SELECT a."id"::text AS "accountId", a."whoCanMessage"::text AS "whoCanMessage", a."handle",
+           c."id"::text AS "conversationId", c."state"::text AS "conversationState", c."origin"::text AS "conversationOrigin", c."adId"::text AS "conversationAdId",
+           c."lastUserMessageAt" IS NOT NULL AS "wroteBefore",
            EXISTS (SELECT 1 FROM "Follow" f WHERE f."userId" = ${userId}::uuid AND f."accountId" = a."id") AS "follows",
            (SELECT u."handle" FROM "User" u WHERE u."id" = ${userId}::uuid) AS "senderHandle"
+           ${Prisma.join(probes, '')}
     FROM "BusinessAccount" a LEFT JOIN "Conversation" c ON c."accountId" = a."id" AND c."userId" = ${userId}::uuid
-    WHERE a."id" = ${accountId}::uuid`;
-  if (!found) refuse('NOT_FOUND', ['accountId'], 'No business account has this id.');
+    WHERE ${where}`;
+  return found;
+}
+
+async function storeInbound(deps: Deps, userId: string, account: AccountRef, content: MessageContent, context: InboundContext, idempotencyKey: string | null) {
+  const errors: UserError[] = [];
+  const found = await preCheck(deps.db, userId, account);
+  if (!found) refuse('NOT_FOUND', ['accountId'], 'id' in account ? 'No business account has this id.' : `No business account @${account.handle}.`);
+  const accountId = found.accountId;
   if (content.kind === 'SHARE_POST') {
     const post = await deps.db.post.findUnique({ where: { id: content.postId }, select: { id: true } });
     if (!post) errors.push(userError('NOT_FOUND', ['input', 'postId'], 'No post has this id.'));
@@ -263,6 +312,8 @@ async function storeInbound(deps: Deps, userId: string, accountId: string, conte
   if (found.whoCanMessage === 'NO_ONE' && (!found.conversationState || found.conversationState === 'REQUEST')) {
     refuse('MESSAGING_NOT_ALLOWED', ['accountId'], `@${found.handle} does not accept direct messages.`);
   }
+  const fast = mediaType ? null : await storeFast(deps, userId, found, content, context, idempotencyKey);
+  if (fast) return fast;
   const events = new PendingEvents();
   const result = await deps.db.$transaction(async (tx) => {
     const now = deps.clock.now();
@@ -295,13 +346,59 @@ async function storeInbound(deps: Deps, userId: string, accountId: string, conte
         liveSessionId: context.liveSessionId ?? undefined,
       },
     });
-    events.add('inbox', accountId, { type: 'MESSAGE_RECEIVED', conversationId: id, messageId: message.id });
-    events.add('conversation', id, { type: 'MESSAGE', conversationId: id, messageId: message.id });
-    for (const hook of inboundHooks) await hook(tx, { conversation, message, isFirstInbound, now, events, runtime: deps.runtime, senderHandle: found.senderHandle ?? undefined });
-    return { conversationId: id, message };
+    announceInbound(events, accountId, id, message.id);
+    for (const hook of inboundHooks) await hook.run(tx, { conversation, message, isFirstInbound, now, events, runtime: deps.runtime, senderHandle: found.senderHandle ?? undefined });
+    return { conversationId: id, accountId, message };
   });
   events.publishTo(deps.pubsub);
   return result;
+}
+
+function announceInbound(events: PendingEvents, accountId: string, conversationId: string, messageId: string) {
+  events.add('inbox', accountId, { type: 'MESSAGE_RECEIVED', conversationId, messageId });
+  events.add('conversation', conversationId, { type: 'MESSAGE', conversationId, messageId });
+}
+
+/**
+ * The one-statement path (inbound-statement.ts), for a user who wrote in this conversation
+ * before, when every hook can do its work inside the statement. Null: take the transaction.
+ */
+async function storeFast(deps: Deps, userId: string, found: PreCheck, content: MessageContent, context: InboundContext, idempotencyKey: string | null) {
+  if (!found.conversationId || !found.wroteBefore) return null;
+  const now = deps.clock.now();
+  const message: Message = {
+    id: uuid7(),
+    conversationId: found.conversationId,
+    direction: 'INBOUND',
+    senderId: userId,
+    liveSessionId: context.liveSessionId ?? null,
+    idempotencyKey,
+    createdAt: now,
+    status: 'SENT',
+    autoMessageId: null,
+    suggestedQuestionIds: [],
+    ...messageData(content, null),
+  };
+  const events = new PendingEvents();
+  const plan: InboundPlan = {
+    conversation: { id: found.conversationId, accountId: found.accountId, userId, origin: found.conversationOrigin!, adId: found.conversationAdId },
+    message,
+    senderHandle: found.senderHandle ?? '',
+    now,
+    events,
+    runtime: deps.runtime,
+    probes: found,
+  };
+  const parts: StatementPart[] = [];
+  for (const hook of inboundHooks) {
+    const part = hook.inStatement ? hook.inStatement(plan) : 'transaction';
+    if (part === 'transaction') return null;
+    if (part) parts.push(part);
+  }
+  announceInbound(events, found.accountId, found.conversationId, message.id);
+  if (!(await storeInOneStatement(deps.db, plan, parts))) return null;
+  events.publishTo(deps.pubsub);
+  return { conversationId: found.conversationId, accountId: found.accountId, message };
 }
 
 // ───────────── outbound ─────────────
