@@ -15,6 +15,7 @@ import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
 import { chatLinkUrl, PREFILL_MAX_CHARS, qrCodes, setPrefill } from './chat-link.ts';
 import { outboundKindRefusal, repliesLeft, windowEndsAt } from './policy.ts';
+import { inboxPage, type PageWindow } from './inbox-page.ts';
 import * as messaging from './service.ts';
 
 export const ConversationStateEnum = builder.enumType(ConversationState, {
@@ -121,6 +122,12 @@ export const MessageRef = builder.prismaNode('Message', {
   }),
 });
 
+/** The page's Prisma query includes at most the contact (inboxPage joins it) and the account (one for the page). */
+function loadsOnlyJoined(query: { include?: Record<string, unknown>; select?: unknown }) {
+  if (query.select) return false;
+  return Object.entries(query.include ?? {}).every(([relation, nested]) => (relation === 'user' || relation === 'account') && nested === true);
+}
+
 const lastMessageOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 export const ConversationRef = builder.prismaNode('Conversation', {
@@ -199,21 +206,39 @@ builder.queryFields((t) => ({
     description: 'The account’s conversations, newest activity first. Any member who works on the account (analysts read only).',
     authScopes: accountScope(allRoles, byAccountIdArg),
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), filter: t.arg({ type: InboxFilter, description: 'Which conversations; by default the inbox without message requests.' }) },
-    resolve: (query, _root, { accountId, filter }, ctx) =>
-      ctx.db.conversation.findMany({
-        ...query,
-        where: {
+    // one statement for the page, its contacts and last messages (inbox-page.ts), handed to
+    // Pothos as loaded; other relations asked of the page's rows are loaded by Prisma
+    resolve: async (query, _root, { accountId, filter }, ctx) => {
+      // an id of another type names no ad: nothing matches
+      if (filter?.adId && filter.adId.typename !== 'MessagingAd') return [];
+      const rows = await inboxPage(
+        ctx.db,
+        {
           accountId: accountId.id,
-          state: filter?.states?.length ? { in: filter.states } : filter?.requests ? 'REQUEST' : { not: 'REQUEST' },
-          unread: filter?.unread ?? undefined,
-          starred: filter?.starred ?? undefined,
-          assigneeId: filter?.unassigned ? null : (filter?.assigneeId?.id ?? undefined),
-          origin: filter?.origins?.length ? { in: filter.origins } : undefined,
-          // an id of another type names no ad: nothing matches
-          adConversations: filter?.adId ? { some: { adId: filter.adId.typename === 'MessagingAd' ? filter.adId.id : '00000000-0000-0000-0000-000000000000' } } : undefined,
+          states: filter?.states,
+          requests: filter?.requests,
+          unread: filter?.unread,
+          starred: filter?.starred,
+          assigneeId: filter?.assigneeId?.id,
+          unassigned: filter?.unassigned,
+          origins: filter?.origins,
+          adId: filter?.adId?.id,
         },
-        orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
-      }),
+        query as PageWindow,
+      );
+      for (const row of rows) if (row.lastMessage) messagesById(ctx).prime(row.lastMessage.id, row.lastMessage);
+      const include = (query as { include?: Record<string, unknown> }).include ?? {};
+      if (loadsOnlyJoined(query)) {
+        // every row is the named account's: read it once for the page
+        if (include.account && rows.length) {
+          const account = await ctx.db.businessAccount.findUnique({ where: { id: accountId.id } });
+          for (const row of rows) Object.assign(row, { account });
+        }
+        return rows;
+      }
+      const loaded = new Map((await ctx.db.conversation.findMany({ ...query, take: undefined, skip: undefined, cursor: undefined, where: { id: { in: rows.map((row) => row.id) } } })).map((row) => [row.id, row]));
+      return rows.map((row) => loaded.get(row.id)!).filter(Boolean);
+    },
   }),
   myConversations: t.prismaConnection({
     type: 'Conversation',
