@@ -27,6 +27,21 @@ export interface Access {
   hasOrganizationWideRole(organizationId: string, roles: readonly MemberRole[]): Promise<boolean>;
   /** role in the account's organization and, for restricted members, access to that account */
   hasAccountRole(accountId: string, roles: readonly MemberRole[]): Promise<boolean>;
+  /**
+   * true once hasAccountRole answered yes for this account and these roles in this operation,
+   * else undefined: per-row checks of a page the parent field authorized cost no promise
+   */
+  knownAccountRole(accountId: string, roles: readonly MemberRole[]): true | undefined;
+}
+
+/** The per-operation memory of knownAccountRole. */
+function accountRoleMemo() {
+  const granted = new Set<string>();
+  const key = (accountId: string, roles: readonly MemberRole[]) => `${accountId}:${roles.join()}`;
+  return {
+    remember: (accountId: string, roles: readonly MemberRole[], allowed: boolean) => (allowed && granted.add(key(accountId, roles)), allowed),
+    known: (accountId: string, roles: readonly MemberRole[]) => (granted.has(key(accountId, roles)) ? (true as const) : undefined),
+  };
 }
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -74,6 +89,7 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
     for (const row of rows) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
     return accountIds.map((id) => byId.get(id) ?? null);
   });
+  const memo = accountRoleMemo();
 
   const access: Access = {
     membership: (organizationId) => memberships.load(organizationId),
@@ -91,8 +107,9 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
       if (!organizationId) return false;
       const membership = await access.membership(organizationId);
       if (!membership || !roles.includes(membership.role)) return false;
-      return !membership.restricted || membership.accountIds.has(accountId);
+      return memo.remember(accountId, roles, !membership.restricted || membership.accountIds.has(accountId));
     },
+    knownAccountRole: memo.known,
   };
   return access;
 }
@@ -117,6 +134,7 @@ export function createIntegrationAccess(db: Db, integration: IntegrationViewer, 
           })
           .then((row) => new Set(row?.grant.accountIds ?? []))
       : Promise.resolve(integration.accountIds));
+  const memo = accountRoleMemo();
   const organizationOfAccount = async (accountId: string) =>
     (await db.businessAccount.findUnique({ where: { id: accountId }, select: { organizationId: true } }))?.organizationId ?? null;
   return {
@@ -125,8 +143,9 @@ export function createIntegrationAccess(db: Db, integration: IntegrationViewer, 
     hasOrganizationRole: async () => false,
     hasOrganizationWideRole: async () => false,
     async hasAccountRole(accountId, roles) {
-      return roles.includes('AGENT') && (await granted()).has(accountId);
+      return memo.remember(accountId, roles, roles.includes('AGENT') && (await granted()).has(accountId));
     },
+    knownAccountRole: memo.known,
   };
 }
 

@@ -68,6 +68,15 @@ function conversationParties(ctx: Context) {
   });
 }
 
+/** Parties already known in this operation (primed from loaded conversations): read without a promise. */
+const knownParties = new WeakMap<Context, Map<string, { accountId: string; userId: string }>>();
+function primeParties(ctx: Context, conversation: { id: string; accountId: string; userId: string }) {
+  const parties = { accountId: conversation.accountId, userId: conversation.userId };
+  conversationParties(ctx).prime(conversation.id, parties);
+  if (!knownParties.has(ctx)) knownParties.set(ctx, new Map());
+  knownParties.get(ctx)!.set(conversation.id, parties);
+}
+
 /** Messages by id, loaded once per operation. */
 function messagesById(ctx: Context) {
   return ctx.loader<string, Message | null>('messagesById', async (ids) => {
@@ -77,8 +86,9 @@ function messagesById(ctx: Context) {
   });
 }
 
-const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
-const partyOrTeam = (conversation: { accountId: string; userId: string }, ctx: Context) => (conversation.userId === ctx.viewer?.userId ? true : team(conversation.accountId));
+/** The account's team; true at once when this operation already proved it (the rows of an inbox page). */
+const team = (accountId: string, ctx: Context) => ctx.access.knownAccountRole(accountId, allRoles) ?? { account: { id: accountId, roles: allRoles } };
+const partyOrTeam = (conversation: { accountId: string; userId: string }, ctx: Context) => (conversation.userId === ctx.viewer?.userId ? true : team(conversation.accountId, ctx));
 
 /** Suppressed automated messages are the team's business only (checked in SQL, so lists stay one query). */
 const visibleMessages = (ctx: Context) => ({
@@ -86,11 +96,14 @@ const visibleMessages = (ctx: Context) => ({
 });
 
 /** The conversation's team; its user, for messages actually sent. */
-async function messageReaders(message: Message, ctx: Context) {
-  const parties = await conversationParties(ctx).load(message.conversationId);
-  if (!parties) return false;
-  if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
-  return team(parties.accountId);
+function messageReaders(message: Message, ctx: Context) {
+  const readers = (parties: { accountId: string; userId: string } | null) => {
+    if (!parties) return false;
+    if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
+    return team(parties.accountId, ctx);
+  };
+  const known = knownParties.get(ctx)?.get(message.conversationId);
+  return known ? readers(known) : conversationParties(ctx).load(message.conversationId).then(readers);
 }
 
 export const MessageRef = builder.prismaNode('Message', {
@@ -143,13 +156,13 @@ export const ConversationRef = builder.prismaNode('Conversation', {
     origin: t.expose('origin', { type: ConversationOriginEnum, description: 'How the conversation started.' }),
     liveSessionId: t.id({ nullable: true, description: 'The live room it started from or last continued in.', resolve: (c) => (c.liveSessionId ? encodeGlobalID('LiveSession', c.liveSessionId) : null) }),
     adId: t.id({ nullable: true, description: 'For origin AD: global id of the ad.', resolve: (c) => (c.adId ? encodeGlobalID('MessagingAd', c.adId) : null) }),
-    unread: t.exposeBoolean('unread', { authScopes: (c) => team(c.accountId), description: 'Has messages the team has not read (or was marked unread). Team only.' }),
-    starred: t.exposeBoolean('starred', { authScopes: (c) => team(c.accountId), description: 'Starred by the team. Team only.' }),
+    unread: t.exposeBoolean('unread', { authScopes: (c, _a, ctx) => team(c.accountId, ctx), description: 'Has messages the team has not read (or was marked unread). Team only.' }),
+    starred: t.exposeBoolean('starred', { authScopes: (c, _a, ctx) => team(c.accountId, ctx), description: 'Starred by the team. Team only.' }),
     assignee: t.prismaField({
       type: 'User',
       nullable: true,
       description: 'The team member handling it; null when unassigned. Team only.',
-      authScopes: (c) => team(c.accountId),
+      authScopes: (c, _a, ctx) => team(c.accountId, ctx),
       resolve: (q, c, _a, ctx) => (c.assigneeId ? ctx.db.user.findUnique({ ...q, where: { id: c.assigneeId } }) : null),
     }),
     lastMessage: t.field({
@@ -160,7 +173,7 @@ export const ConversationRef = builder.prismaNode('Conversation', {
       // conversation would read every message of the page's conversations
       resolve: (c, _a, ctx) => {
         if (!c.lastMessageId) return null;
-        conversationParties(ctx).prime(c.id, { accountId: c.accountId, userId: c.userId });
+        primeParties(ctx, c);
         return messagesById(ctx).load(c.lastMessageId);
       },
     }),
@@ -266,7 +279,7 @@ builder.prismaObjectFields('BusinessAccount', (t) => ({
   chatLink: t.field({
     type: ChatLinkRef,
     description: 'The account’s chat link and QR code. Any member who works on the account.',
-    authScopes: (account) => team(account.id),
+    authScopes: (account, _a, ctx) => team(account.id, ctx),
     resolve: async (account, _args, ctx) => {
       const link = await ctx.db.chatLink.findUnique({ where: { accountId: account.id } });
       return {
