@@ -174,7 +174,9 @@ export const ConversationRef = builder.prismaNode('Conversation', {
       resolve: (c, _a, ctx) => {
         if (!c.lastMessageId) return null;
         primeParties(ctx, c);
-        return messagesById(ctx).load(c.lastMessageId);
+        // an inbox page joined it already (inbox-page.ts): no loader round through promises
+        const joined = (c as { lastMessage?: Message | null }).lastMessage;
+        return joined?.id === c.lastMessageId ? joined : messagesById(ctx).load(c.lastMessageId);
       },
     }),
     lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', description: 'When the latest message was sent (the inbox’s order).' }),
@@ -239,7 +241,6 @@ builder.queryFields((t) => ({
         },
         query as PageWindow,
       );
-      for (const row of rows) if (row.lastMessage) messagesById(ctx).prime(row.lastMessage.id, row.lastMessage);
       const include = (query as { include?: Record<string, unknown> }).include ?? {};
       if (loadsOnlyJoined(query)) {
         // every row is the named account's: read it once for the page
@@ -249,6 +250,7 @@ builder.queryFields((t) => ({
         }
         return rows;
       }
+      for (const row of rows) if (row.lastMessage) messagesById(ctx).prime(row.lastMessage.id, row.lastMessage);
       const loaded = new Map((await ctx.db.conversation.findMany({ ...query, take: undefined, skip: undefined, cursor: undefined, where: { id: { in: rows.map((row) => row.id) } } })).map((row) => [row.id, row]));
       return rows.map((row) => loaded.get(row.id)!).filter(Boolean);
     },
