@@ -1,6 +1,7 @@
 // Organization membership, loaded once per operation: which organizations and accounts the
 // viewer may act on, with which role. The scope-auth scopes in builder.ts call these.
 import DataLoader from 'dataloader';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import type { IntegrationViewer, Viewer } from './auth.ts';
 import type { Db } from './db.ts';
@@ -32,7 +33,26 @@ export interface Access {
    * else undefined: per-row checks of a page the parent field authorized cost no promise
    */
   knownAccountRole(accountId: string, roles: readonly MemberRole[]): true | undefined;
+  /**
+   * Takes the answer of accountAccessSql (read by the caller inside a statement of its own),
+   * so that checks on that account run no statement: null when the account does not exist
+   */
+  primeAccount(accountId: string, row: AccountAccessRow | null): void;
 }
+
+/** The columns of accountAccessSql: the account's organization and the viewer's membership in it. */
+export type AccountAccessRow = MembershipRow;
+
+/**
+ * The account's organization and the viewer's membership in it (with the accounts a restricted
+ * membership may work on), as a subquery a caller may join its own statement to.
+ */
+export const accountAccessSql = (userId: string, accountIds: string[]) => Prisma.sql`
+      SELECT a.id::text AS "accountId", a."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
+             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
+      FROM "BusinessAccount" a
+      LEFT JOIN "Membership" m ON m."organizationId" = a."organizationId" AND m."userId" = ${userId}::uuid
+      WHERE a.id = ANY(${accountIds}::uuid[])`;
 
 /** The per-operation memory of knownAccountRole. */
 function accountRoleMemo() {
@@ -79,12 +99,7 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
   // the account's organization and the viewer's membership in it, in one statement
   const accountOrganizations = new DataLoader<string, string | null>(async (accountIds) => {
     const ids = accountIds.filter((id) => uuidPattern.test(id));
-    const rows = ids.length === 0 ? [] : await db.$queryRaw<(MembershipRow & { accountId: string })[]>`
-      SELECT a.id::text AS "accountId", a."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
-             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
-      FROM "BusinessAccount" a
-      LEFT JOIN "Membership" m ON m."organizationId" = a."organizationId" AND m."userId" = ${userId}::uuid
-      WHERE a.id = ANY(${ids}::uuid[])`;
+    const rows = ids.length === 0 ? [] : await db.$queryRaw<(MembershipRow & { accountId: string })[]>(accountAccessSql(userId, ids));
     const byId = new Map(rows.map((row) => [row.accountId, row.organizationId]));
     for (const row of rows) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
     return accountIds.map((id) => byId.get(id) ?? null);
@@ -110,6 +125,10 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
       return memo.remember(accountId, roles, !membership.restricted || membership.accountIds.has(accountId));
     },
     knownAccountRole: memo.known,
+    primeAccount(accountId, row) {
+      accountOrganizations.prime(accountId, row?.organizationId ?? null);
+      if (row) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
+    },
   };
   return access;
 }
@@ -146,6 +165,8 @@ export function createIntegrationAccess(db: Db, integration: IntegrationViewer, 
       return memo.remember(accountId, roles, roles.includes('AGENT') && (await granted()).has(accountId));
     },
     knownAccountRole: memo.known,
+    // an integration's access is its grant, read at authentication
+    primeAccount() {},
   };
 }
 

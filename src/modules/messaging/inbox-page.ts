@@ -4,6 +4,7 @@
 // lists, so the statement follows the schema; rows come back shaped as Prisma would return them.
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Conversation, ConversationOrigin, ConversationState, Message, User } from '../../generated/prisma/client.ts';
+import { accountAccessSql, type AccountAccessRow } from '../../platform/access.ts';
 import type { Db } from '../../platform/db.ts';
 
 export interface InboxFilterValues {
@@ -62,12 +63,8 @@ function pick(row: Record<string, unknown>, fields: string[], prefix: string) {
   return out;
 }
 
-/**
- * One page, newest activity first (`lastMessageAt`, then `id`, both descending), with Prisma's
- * cursor semantics: the rows from the cursor's position on, `skip` of them skipped; a negative
- * `take` reads backwards from the cursor and returns the rows in page order.
- */
-export async function inboxPage(db: Db, filter: InboxFilterValues, window: PageWindow): Promise<InboxRow[]> {
+/** The page's statement (see inboxPage), rows in the reading direction. */
+function pageSql(filter: InboxFilterValues, window: PageWindow): Prisma.Sql {
   const backwards = window.take < 0;
   const where = conditions(filter);
   if (window.cursor) {
@@ -76,7 +73,7 @@ export async function inboxPage(db: Db, filter: InboxFilterValues, window: PageW
     where.push(backwards ? Prisma.sql`(c."lastMessageAt", c.id) >= ${position}` : Prisma.sql`(c."lastMessageAt", c.id) <= ${position}`);
   }
   const order = backwards ? Prisma.sql`c."lastMessageAt" ASC, c.id ASC` : Prisma.sql`c."lastMessageAt" DESC, c.id DESC`;
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  return Prisma.sql`
     SELECT ${selectList}
     FROM "Conversation" c
     JOIN "User" u ON u.id = c."userId"
@@ -84,11 +81,42 @@ export async function inboxPage(db: Db, filter: InboxFilterValues, window: PageW
     WHERE ${Prisma.join(where, ' AND ')}
     ORDER BY ${order}
     LIMIT ${Math.abs(window.take)} OFFSET ${window.skip ?? 0}`;
+}
+
+/** Rows of pageSql as Prisma would return them, in page order. */
+function toPage(rows: Record<string, unknown>[], window: PageWindow): InboxRow[] {
   const page = rows.map((row) => {
     const conversation = pick(row, conversationFields, '') as InboxRow;
     conversation.user = pick(row, userFields, 'u.') as User;
     conversation.lastMessage = row['m.id'] ? (pick(row, messageFields, 'm.') as Message) : null;
     return conversation;
   });
-  return backwards ? page.reverse() : page;
+  return window.take < 0 ? page.reverse() : page;
+}
+
+/**
+ * One page, newest activity first (`lastMessageAt`, then `id`, both descending), with Prisma's
+ * cursor semantics: the rows from the cursor's position on, `skip` of them skipped; a negative
+ * `take` reads backwards from the cursor and returns the rows in page order.
+ */
+export async function inboxPage(db: Db, filter: InboxFilterValues, window: PageWindow): Promise<InboxRow[]> {
+  return toPage(await db.$queryRaw<Record<string, unknown>[]>(pageSql(filter, window)), window);
+}
+
+const accessFields = ['organizationId', 'membershipId', 'role', 'restricted', 'accountIds'] as const;
+const accessList = Prisma.raw(accessFields.map((name) => `acc."${name}" AS "acc.${name}"`).join(', '));
+
+/**
+ * The viewer's access to the account (accountAccessSql) and the page, in one statement: the
+ * caller decides with the access row whether the page may be shown. The page is read before
+ * that decision and dropped when it goes against the viewer; no account, no row at all.
+ */
+export async function inboxPageWithAccess(db: Db, userId: string, filter: InboxFilterValues, window: PageWindow): Promise<{ access: AccountAccessRow | null; rows: InboxRow[] }> {
+  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+    SELECT ${accessList}, p.*
+    FROM (${accountAccessSql(userId, [filter.accountId])}) acc
+    LEFT JOIN LATERAL (${pageSql(filter, window)}) p ON true`;
+  if (rows.length === 0) return { access: null, rows: [] };
+  const access = Object.fromEntries(accessFields.map((name) => [name, rows[0][`acc.${name}`]])) as unknown as AccountAccessRow;
+  return { access, rows: toPage(rows[0].id == null ? [] : rows, window) };
 }

@@ -1,10 +1,11 @@
 // GraphQL surface of direct messages: the team's inbox and replies, the user's own
 // conversations and sends, follows, chat links, and the realtime streams.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Message } from '../../generated/prisma/client.ts';
 import { ConversationOrigin, ConversationState, MessageDirection, MessageKind, MessageStatus } from '../../generated/prisma/enums.ts';
 import { allRoles, operatorRoles, managerRoles } from '../../platform/access.ts';
-import { builder } from '../../platform/builder.ts';
+import { builder, MAX_PAGE_SIZE } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
@@ -15,7 +16,7 @@ import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
 import { chatLinkUrl, PREFILL_MAX_CHARS, qrCodes, setPrefill } from './chat-link.ts';
 import { outboundKindRefusal, repliesLeft, windowEndsAt } from './policy.ts';
-import { inboxPage, type PageWindow } from './inbox-page.ts';
+import { inboxPage, inboxPageWithAccess, type InboxFilterValues, type InboxRow, type PageWindow } from './inbox-page.ts';
 import * as messaging from './service.ts';
 
 export const ConversationStateEnum = builder.enumType(ConversationState, {
@@ -214,38 +215,83 @@ const InboxFilter = builder.inputType('InboxFilter', {
   }),
 });
 
+type InboxArgs = {
+  accountId: { id: string };
+  filter?: {
+    states?: ConversationState[] | null;
+    requests?: boolean | null;
+    unread?: boolean | null;
+    starred?: boolean | null;
+    assigneeId?: { id: string } | null;
+    unassigned?: boolean | null;
+    origins?: ConversationOrigin[] | null;
+    adId?: { id: string; typename: string } | null;
+  } | null;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+};
+
+const inboxFilterValues = ({ accountId, filter }: InboxArgs): InboxFilterValues => ({
+  accountId: accountId.id,
+  states: filter?.states,
+  requests: filter?.requests,
+  unread: filter?.unread,
+  starred: filter?.starred,
+  assigneeId: filter?.assigneeId?.id,
+  unassigned: filter?.unassigned,
+  origins: filter?.origins,
+  adId: filter?.adId?.id,
+});
+
+/** The window Pothos asks for a first page (`first` alone, no cursor): the page plus one row. */
+function firstPageWindow(args: InboxArgs): PageWindow | null {
+  if (args.after != null || args.before != null || args.last != null) return null;
+  const first = args.first ?? 20;
+  return Number.isInteger(first) && first >= 0 && first <= MAX_PAGE_SIZE ? { take: first + 1, skip: 0 } : null;
+}
+
+/** First pages read in the authorization's statement, for the resolver of the same field (by response path). */
+const prefetchedPages = new WeakMap<Context, Map<string, { window: PageWindow; rows: Promise<InboxRow[]> }>>();
+const pathKey = (path: GraphQLResolveInfo['path']): string => (path.prev ? `${pathKey(path.prev)}.${path.key}` : String(path.key));
+const inboxScope = accountScope(allRoles, byAccountIdArg);
+
 builder.queryFields((t) => ({
   inbox: t.prismaConnection({
     type: 'Conversation',
     cursor: 'id',
     description: 'The account’s conversations, newest activity first. Any member who works on the account (analysts read only).',
-    authScopes: accountScope(allRoles, byAccountIdArg),
+    // a member's first page is read in the statement that reads their access (inbox-page.ts),
+    // then the usual scope decides from the primed access; the rows are dropped if it refuses
+    authScopes: (root, args, ctx, info) => {
+      const window = firstPageWindow(args);
+      if (!ctx.viewer || ctx.integration || !window || (args.filter?.adId && args.filter.adId.typename !== 'MessagingAd')) return inboxScope(root, args, ctx);
+      const rows = inboxPageWithAccess(ctx.db, ctx.viewer.userId, inboxFilterValues(args), window).then(({ access, rows }) => {
+        ctx.access.primeAccount(args.accountId.id, access);
+        return rows;
+      });
+      if (!prefetchedPages.has(ctx)) prefetchedPages.set(ctx, new Map());
+      prefetchedPages.get(ctx)!.set(pathKey(info.path), { window, rows });
+      return rows.then(() => inboxScope(root, args, ctx));
+    },
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), filter: t.arg({ type: InboxFilter, description: 'Which conversations; by default the inbox without message requests.' }) },
     // one statement for the page, its contacts and last messages (inbox-page.ts), handed to
     // Pothos as loaded; other relations asked of the page's rows are loaded by Prisma
-    resolve: async (query, _root, { accountId, filter }, ctx) => {
+    resolve: async (query, _root, args, ctx, info) => {
       // an id of another type names no ad: nothing matches
-      if (filter?.adId && filter.adId.typename !== 'MessagingAd') return [];
-      const rows = await inboxPage(
-        ctx.db,
-        {
-          accountId: accountId.id,
-          states: filter?.states,
-          requests: filter?.requests,
-          unread: filter?.unread,
-          starred: filter?.starred,
-          assigneeId: filter?.assigneeId?.id,
-          unassigned: filter?.unassigned,
-          origins: filter?.origins,
-          adId: filter?.adId?.id,
-        },
-        query as PageWindow,
-      );
+      if (args.filter?.adId && args.filter.adId.typename !== 'MessagingAd') return [];
+      const window = query as PageWindow;
+      const prefetched = prefetchedPages.get(ctx)?.get(pathKey(info.path));
+      const rows =
+        prefetched && prefetched.window.take === window.take && !window.skip && !window.cursor
+          ? await prefetched.rows
+          : await inboxPage(ctx.db, inboxFilterValues(args), window);
       const include = (query as { include?: Record<string, unknown> }).include ?? {};
       if (loadsOnlyJoined(query)) {
         // every row is the named account's: read it once for the page
         if (include.account && rows.length) {
-          const account = await ctx.db.businessAccount.findUnique({ where: { id: accountId.id } });
+          const account = await ctx.db.businessAccount.findUnique({ where: { id: args.accountId.id } });
           for (const row of rows) Object.assign(row, { account });
         }
         return rows;
