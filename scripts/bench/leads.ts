@@ -224,8 +224,8 @@ async function main() {
     const submit = async (_client: number, index: number) => {
       const viewer = index % CLIENTS;
       const input = {
-        source: index % 2 ? 'PROFILE' : 'AD',
-        adId: index % 2 ? null : randomUUID(),
+        // other sources must name what they came from (an ad the viewer clicked, a conversation…)
+        source: 'PROFILE',
         idempotencyKey: `bench-${index}`,
         answers: [
           { question: 'ENQUIRY', answer: `Quote request number ${index}, please call back` },

@@ -1,6 +1,7 @@
 // Organization membership, loaded once per operation: which organizations and accounts the
 // viewer may act on, with which role. The scope-auth scopes in builder.ts call these.
 import DataLoader from 'dataloader';
+import { Prisma } from '../generated/prisma/client.ts';
 import type { MemberRole } from '../generated/prisma/enums.ts';
 import type { IntegrationViewer, Viewer } from './auth.ts';
 import type { Db } from './db.ts';
@@ -27,6 +28,40 @@ export interface Access {
   hasOrganizationWideRole(organizationId: string, roles: readonly MemberRole[]): Promise<boolean>;
   /** role in the account's organization and, for restricted members, access to that account */
   hasAccountRole(accountId: string, roles: readonly MemberRole[]): Promise<boolean>;
+  /**
+   * true once hasAccountRole answered yes for this account and these roles in this operation,
+   * else undefined: per-row checks of a page the parent field authorized cost no promise
+   */
+  knownAccountRole(accountId: string, roles: readonly MemberRole[]): true | undefined;
+  /**
+   * Takes the answer of accountAccessSql (read by the caller inside a statement of its own),
+   * so that checks on that account run no statement: null when the account does not exist
+   */
+  primeAccount(accountId: string, row: AccountAccessRow | null): void;
+}
+
+/** The columns of accountAccessSql: the account's organization and the viewer's membership in it. */
+export type AccountAccessRow = MembershipRow;
+
+/**
+ * The account's organization and the viewer's membership in it (with the accounts a restricted
+ * membership may work on), as a subquery a caller may join its own statement to.
+ */
+export const accountAccessSql = (userId: string, accountIds: string[]) => Prisma.sql`
+      SELECT a.id::text AS "accountId", a."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
+             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
+      FROM "BusinessAccount" a
+      LEFT JOIN "Membership" m ON m."organizationId" = a."organizationId" AND m."userId" = ${userId}::uuid
+      WHERE a.id = ANY(${accountIds}::uuid[])`;
+
+/** The per-operation memory of knownAccountRole. */
+function accountRoleMemo() {
+  const granted = new Set<string>();
+  const key = (accountId: string, roles: readonly MemberRole[]) => `${accountId}:${roles.join()}`;
+  return {
+    remember: (accountId: string, roles: readonly MemberRole[], allowed: boolean) => (allowed && granted.add(key(accountId, roles)), allowed),
+    known: (accountId: string, roles: readonly MemberRole[]) => (granted.has(key(accountId, roles)) ? (true as const) : undefined),
+  };
 }
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -64,16 +99,12 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
   // the account's organization and the viewer's membership in it, in one statement
   const accountOrganizations = new DataLoader<string, string | null>(async (accountIds) => {
     const ids = accountIds.filter((id) => uuidPattern.test(id));
-    const rows = ids.length === 0 ? [] : await db.$queryRaw<(MembershipRow & { accountId: string })[]>`
-      SELECT a.id::text AS "accountId", a."organizationId"::text AS "organizationId", m.id::text AS "membershipId", m.role::text AS role, m.restricted,
-             ARRAY(SELECT ma."accountId"::text FROM "MembershipAccount" ma WHERE ma."membershipId" = m.id) AS "accountIds"
-      FROM "BusinessAccount" a
-      LEFT JOIN "Membership" m ON m."organizationId" = a."organizationId" AND m."userId" = ${userId}::uuid
-      WHERE a.id = ANY(${ids}::uuid[])`;
+    const rows = ids.length === 0 ? [] : await db.$queryRaw<(MembershipRow & { accountId: string })[]>(accountAccessSql(userId, ids));
     const byId = new Map(rows.map((row) => [row.accountId, row.organizationId]));
     for (const row of rows) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
     return accountIds.map((id) => byId.get(id) ?? null);
   });
+  const memo = accountRoleMemo();
 
   const access: Access = {
     membership: (organizationId) => memberships.load(organizationId),
@@ -91,7 +122,12 @@ export function createAccess(db: Db, viewer: Viewer | null): Access {
       if (!organizationId) return false;
       const membership = await access.membership(organizationId);
       if (!membership || !roles.includes(membership.role)) return false;
-      return !membership.restricted || membership.accountIds.has(accountId);
+      return memo.remember(accountId, roles, !membership.restricted || membership.accountIds.has(accountId));
+    },
+    knownAccountRole: memo.known,
+    primeAccount(accountId, row) {
+      accountOrganizations.prime(accountId, row?.organizationId ?? null);
+      if (row) memberships.prime(row.organizationId, viewer ? membershipView(row) : null);
     },
   };
   return access;
@@ -117,6 +153,7 @@ export function createIntegrationAccess(db: Db, integration: IntegrationViewer, 
           })
           .then((row) => new Set(row?.grant.accountIds ?? []))
       : Promise.resolve(integration.accountIds));
+  const memo = accountRoleMemo();
   const organizationOfAccount = async (accountId: string) =>
     (await db.businessAccount.findUnique({ where: { id: accountId }, select: { organizationId: true } }))?.organizationId ?? null;
   return {
@@ -125,8 +162,11 @@ export function createIntegrationAccess(db: Db, integration: IntegrationViewer, 
     hasOrganizationRole: async () => false,
     hasOrganizationWideRole: async () => false,
     async hasAccountRole(accountId, roles) {
-      return roles.includes('AGENT') && (await granted()).has(accountId);
+      return memo.remember(accountId, roles, roles.includes('AGENT') && (await granted()).has(accountId));
     },
+    knownAccountRole: memo.known,
+    // an integration's access is its grant, read at authentication
+    primeAccount() {},
   };
 }
 

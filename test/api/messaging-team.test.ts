@@ -68,6 +68,41 @@ describe('the inbox', () => {
     expect(await inboxContacts(team.owner, team.other)).toEqual([]);
   });
 
+  it('reads pages forwards and backwards with or without the account, each row as stored', async () => {
+    // the inbox screen's selection (the page, contacts and last messages in one statement)
+    const PAGE = /* GraphQL */ `
+      query ($accountId: ID!, $first: Int, $after: String, $last: Int, $before: String, $withAccount: Boolean!) {
+        inbox(accountId: $accountId, first: $first, after: $after, last: $last, before: $before) {
+          edges { cursor node { id account @include(if: $withAccount) { handle } contact { handle } lastMessage { id text direction createdAt } lastMessageAt unread starred repliesLeft state } }
+          pageInfo { hasNextPage hasPreviousPage }
+        }
+      }`;
+    const page = async (variables: Record<string, unknown>) => (await team.owner.request(PAGE, { accountId: team.shop, withAccount: false, ...variables })).inbox;
+    const all = await page({ first: 10 });
+    const handles = (p: any) => p.edges.map((e: any) => e.node.contact.handle);
+    expect(handles(all)).toEqual(['in.a', 'in.d', 'in.c', 'in.b']);
+    for (const { node } of all.edges) {
+      const stored = await conversationRow(t, node.id);
+      const last = await t.db.message.findUniqueOrThrow({ where: { id: stored.lastMessageId! } });
+      expect(node.lastMessage).toEqual({ id: expect.any(String), text: last.text, direction: last.direction, createdAt: last.createdAt.toISOString() });
+      expect(node.lastMessageAt).toBe(stored.lastMessageAt.toISOString());
+      expect([node.unread, node.starred, node.state]).toEqual([stored.unread, stored.starred, stored.state]);
+    }
+    // with the account, the same rows
+    const withAccount = await page({ first: 10, withAccount: true });
+    expect(withAccount.edges.map((e: any) => ({ ...e.node, account: undefined }))).toEqual(all.edges.map((e: any) => ({ ...e.node, account: undefined })));
+    expect(withAccount.edges.map((e: any) => e.node.account.handle)).toEqual(Array(4).fill(team.shopHandle));
+    // backwards: the last two, then the two before them, in page order
+    const tail = await page({ last: 2 });
+    expect(handles(tail)).toEqual(['in.c', 'in.b']);
+    expect(tail.pageInfo.hasPreviousPage).toBe(true);
+    const before = await page({ last: 2, before: tail.edges[0].cursor });
+    expect(handles(before)).toEqual(['in.a', 'in.d']);
+    expect(before.pageInfo.hasPreviousPage).toBe(false);
+    // forwards from a cursor
+    expect(handles(await page({ first: 2, after: all.edges[1].cursor }))).toEqual(['in.c', 'in.b']);
+  });
+
   it('refuses pages over 100', async () => {
     const response = await team.owner.raw(INBOX, { accountId: team.shop, first: 101 });
     expect(response.errors?.length).toBeGreaterThan(0);

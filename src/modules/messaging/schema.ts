@@ -1,10 +1,11 @@
 // GraphQL surface of direct messages: the team's inbox and replies, the user's own
 // conversations and sends, follows, chat links, and the realtime streams.
 import { encodeGlobalID } from '@pothos/plugin-relay';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Message } from '../../generated/prisma/client.ts';
 import { ConversationOrigin, ConversationState, MessageDirection, MessageKind, MessageStatus } from '../../generated/prisma/enums.ts';
 import { allRoles, operatorRoles, managerRoles } from '../../platform/access.ts';
-import { builder } from '../../platform/builder.ts';
+import { builder, MAX_PAGE_SIZE } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
 import { refuse, refuseIfAny, userError, UserInputError } from '../../platform/errors.ts';
 import { isRegionCode } from '../../platform/regions.ts';
@@ -15,6 +16,7 @@ import { PostRef } from '../leads/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
 import { chatLinkUrl, PREFILL_MAX_CHARS, qrCodes, setPrefill } from './chat-link.ts';
 import { outboundKindRefusal, repliesLeft, windowEndsAt } from './policy.ts';
+import { inboxPage, inboxPageWithAccess, type InboxFilterValues, type InboxRow, type PageWindow } from './inbox-page.ts';
 import * as messaging from './service.ts';
 
 export const ConversationStateEnum = builder.enumType(ConversationState, {
@@ -67,6 +69,15 @@ function conversationParties(ctx: Context) {
   });
 }
 
+/** Parties already known in this operation (primed from loaded conversations): read without a promise. */
+const knownParties = new WeakMap<Context, Map<string, { accountId: string; userId: string }>>();
+function primeParties(ctx: Context, conversation: { id: string; accountId: string; userId: string }) {
+  const parties = { accountId: conversation.accountId, userId: conversation.userId };
+  conversationParties(ctx).prime(conversation.id, parties);
+  if (!knownParties.has(ctx)) knownParties.set(ctx, new Map());
+  knownParties.get(ctx)!.set(conversation.id, parties);
+}
+
 /** Messages by id, loaded once per operation. */
 function messagesById(ctx: Context) {
   return ctx.loader<string, Message | null>('messagesById', async (ids) => {
@@ -76,8 +87,9 @@ function messagesById(ctx: Context) {
   });
 }
 
-const team = (accountId: string) => ({ account: { id: accountId, roles: allRoles } });
-const partyOrTeam = (conversation: { accountId: string; userId: string }, ctx: Context) => (conversation.userId === ctx.viewer?.userId ? true : team(conversation.accountId));
+/** The account's team; true at once when this operation already proved it (the rows of an inbox page). */
+const team = (accountId: string, ctx: Context) => ctx.access.knownAccountRole(accountId, allRoles) ?? { account: { id: accountId, roles: allRoles } };
+const partyOrTeam = (conversation: { accountId: string; userId: string }, ctx: Context) => (conversation.userId === ctx.viewer?.userId ? true : team(conversation.accountId, ctx));
 
 /** Suppressed automated messages are the team's business only (checked in SQL, so lists stay one query). */
 const visibleMessages = (ctx: Context) => ({
@@ -85,11 +97,14 @@ const visibleMessages = (ctx: Context) => ({
 });
 
 /** The conversation's team; its user, for messages actually sent. */
-async function messageReaders(message: Message, ctx: Context) {
-  const parties = await conversationParties(ctx).load(message.conversationId);
-  if (!parties) return false;
-  if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
-  return team(parties.accountId);
+function messageReaders(message: Message, ctx: Context) {
+  const readers = (parties: { accountId: string; userId: string } | null) => {
+    if (!parties) return false;
+    if (parties.userId === ctx.viewer?.userId) return message.status === 'SENT';
+    return team(parties.accountId, ctx);
+  };
+  const known = knownParties.get(ctx)?.get(message.conversationId);
+  return known ? readers(known) : conversationParties(ctx).load(message.conversationId).then(readers);
 }
 
 export const MessageRef = builder.prismaNode('Message', {
@@ -121,6 +136,12 @@ export const MessageRef = builder.prismaNode('Message', {
   }),
 });
 
+/** The page's Prisma query includes at most the contact (inboxPage joins it) and the account (one for the page). */
+function loadsOnlyJoined(query: { include?: Record<string, unknown>; select?: unknown }) {
+  if (query.select) return false;
+  return Object.entries(query.include ?? {}).every(([relation, nested]) => (relation === 'user' || relation === 'account') && nested === true);
+}
+
 const lastMessageOrder = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 export const ConversationRef = builder.prismaNode('Conversation', {
@@ -136,13 +157,13 @@ export const ConversationRef = builder.prismaNode('Conversation', {
     origin: t.expose('origin', { type: ConversationOriginEnum, description: 'How the conversation started.' }),
     liveSessionId: t.id({ nullable: true, description: 'The live room it started from or last continued in.', resolve: (c) => (c.liveSessionId ? encodeGlobalID('LiveSession', c.liveSessionId) : null) }),
     adId: t.id({ nullable: true, description: 'For origin AD: global id of the ad.', resolve: (c) => (c.adId ? encodeGlobalID('MessagingAd', c.adId) : null) }),
-    unread: t.exposeBoolean('unread', { authScopes: (c) => team(c.accountId), description: 'Has messages the team has not read (or was marked unread). Team only.' }),
-    starred: t.exposeBoolean('starred', { authScopes: (c) => team(c.accountId), description: 'Starred by the team. Team only.' }),
+    unread: t.exposeBoolean('unread', { authScopes: (c, _a, ctx) => team(c.accountId, ctx), description: 'Has messages the team has not read (or was marked unread). Team only.' }),
+    starred: t.exposeBoolean('starred', { authScopes: (c, _a, ctx) => team(c.accountId, ctx), description: 'Starred by the team. Team only.' }),
     assignee: t.prismaField({
       type: 'User',
       nullable: true,
       description: 'The team member handling it; null when unassigned. Team only.',
-      authScopes: (c) => team(c.accountId),
+      authScopes: (c, _a, ctx) => team(c.accountId, ctx),
       resolve: (q, c, _a, ctx) => (c.assigneeId ? ctx.db.user.findUnique({ ...q, where: { id: c.assigneeId } }) : null),
     }),
     lastMessage: t.field({
@@ -153,8 +174,10 @@ export const ConversationRef = builder.prismaNode('Conversation', {
       // conversation would read every message of the page's conversations
       resolve: (c, _a, ctx) => {
         if (!c.lastMessageId) return null;
-        conversationParties(ctx).prime(c.id, { accountId: c.accountId, userId: c.userId });
-        return messagesById(ctx).load(c.lastMessageId);
+        primeParties(ctx, c);
+        // an inbox page joined it already (inbox-page.ts): no loader round through promises
+        const joined = (c as { lastMessage?: Message | null }).lastMessage;
+        return joined?.id === c.lastMessageId ? joined : messagesById(ctx).load(c.lastMessageId);
       },
     }),
     lastMessageAt: t.expose('lastMessageAt', { type: 'DateTime', description: 'When the latest message was sent (the inbox’s order).' }),
@@ -192,28 +215,91 @@ const InboxFilter = builder.inputType('InboxFilter', {
   }),
 });
 
+type InboxArgs = {
+  accountId: { id: string };
+  filter?: {
+    states?: ConversationState[] | null;
+    requests?: boolean | null;
+    unread?: boolean | null;
+    starred?: boolean | null;
+    assigneeId?: { id: string } | null;
+    unassigned?: boolean | null;
+    origins?: ConversationOrigin[] | null;
+    adId?: { id: string; typename: string } | null;
+  } | null;
+  first?: number | null;
+  after?: string | null;
+  last?: number | null;
+  before?: string | null;
+};
+
+const inboxFilterValues = ({ accountId, filter }: InboxArgs): InboxFilterValues => ({
+  accountId: accountId.id,
+  states: filter?.states,
+  requests: filter?.requests,
+  unread: filter?.unread,
+  starred: filter?.starred,
+  assigneeId: filter?.assigneeId?.id,
+  unassigned: filter?.unassigned,
+  origins: filter?.origins,
+  adId: filter?.adId?.id,
+});
+
+/** The window Pothos asks for a first page (`first` alone, no cursor): the page plus one row. */
+function firstPageWindow(args: InboxArgs): PageWindow | null {
+  if (args.after != null || args.before != null || args.last != null) return null;
+  const first = args.first ?? 20;
+  return Number.isInteger(first) && first >= 0 && first <= MAX_PAGE_SIZE ? { take: first + 1, skip: 0 } : null;
+}
+
+/** First pages read in the authorization's statement, for the resolver of the same field (by response path). */
+const prefetchedPages = new WeakMap<Context, Map<string, { window: PageWindow; rows: Promise<InboxRow[]> }>>();
+const pathKey = (path: GraphQLResolveInfo['path']): string => (path.prev ? `${pathKey(path.prev)}.${path.key}` : String(path.key));
+const inboxScope = accountScope(allRoles, byAccountIdArg);
+
 builder.queryFields((t) => ({
   inbox: t.prismaConnection({
     type: 'Conversation',
     cursor: 'id',
     description: 'The account’s conversations, newest activity first. Any member who works on the account (analysts read only).',
-    authScopes: accountScope(allRoles, byAccountIdArg),
+    // a member's first page is read in the statement that reads their access (inbox-page.ts),
+    // then the usual scope decides from the primed access; the rows are dropped if it refuses
+    authScopes: (root, args, ctx, info) => {
+      const window = firstPageWindow(args);
+      if (!ctx.viewer || ctx.integration || !window || (args.filter?.adId && args.filter.adId.typename !== 'MessagingAd')) return inboxScope(root, args, ctx);
+      const rows = inboxPageWithAccess(ctx.db, ctx.viewer.userId, inboxFilterValues(args), window).then(({ access, rows }) => {
+        ctx.access.primeAccount(args.accountId.id, access);
+        return rows;
+      });
+      if (!prefetchedPages.has(ctx)) prefetchedPages.set(ctx, new Map());
+      prefetchedPages.get(ctx)!.set(pathKey(info.path), { window, rows });
+      return rows.then(() => inboxScope(root, args, ctx));
+    },
     args: { accountId: t.arg.globalID({ required: true, for: BusinessAccountRef, description: 'The account.' }), filter: t.arg({ type: InboxFilter, description: 'Which conversations; by default the inbox without message requests.' }) },
-    resolve: (query, _root, { accountId, filter }, ctx) =>
-      ctx.db.conversation.findMany({
-        ...query,
-        where: {
-          accountId: accountId.id,
-          state: filter?.states?.length ? { in: filter.states } : filter?.requests ? 'REQUEST' : { not: 'REQUEST' },
-          unread: filter?.unread ?? undefined,
-          starred: filter?.starred ?? undefined,
-          assigneeId: filter?.unassigned ? null : (filter?.assigneeId?.id ?? undefined),
-          origin: filter?.origins?.length ? { in: filter.origins } : undefined,
-          // an id of another type names no ad: nothing matches
-          adConversations: filter?.adId ? { some: { adId: filter.adId.typename === 'MessagingAd' ? filter.adId.id : '00000000-0000-0000-0000-000000000000' } } : undefined,
-        },
-        orderBy: [{ lastMessageAt: 'desc' }, { id: 'desc' }],
-      }),
+    // one statement for the page, its contacts and last messages (inbox-page.ts), handed to
+    // Pothos as loaded; other relations asked of the page's rows are loaded by Prisma
+    resolve: async (query, _root, args, ctx, info) => {
+      // an id of another type names no ad: nothing matches
+      if (args.filter?.adId && args.filter.adId.typename !== 'MessagingAd') return [];
+      const window = query as PageWindow;
+      const prefetched = prefetchedPages.get(ctx)?.get(pathKey(info.path));
+      const rows =
+        prefetched && prefetched.window.take === window.take && !window.skip && !window.cursor
+          ? await prefetched.rows
+          : await inboxPage(ctx.db, inboxFilterValues(args), window);
+      const include = (query as { include?: Record<string, unknown> }).include ?? {};
+      if (loadsOnlyJoined(query)) {
+        // every row is the named account's: read it once for the page
+        if (include.account && rows.length) {
+          const account = await ctx.db.businessAccount.findUnique({ where: { id: args.accountId.id } });
+          for (const row of rows) Object.assign(row, { account });
+        }
+        return rows;
+      }
+      for (const row of rows) if (row.lastMessage) messagesById(ctx).prime(row.lastMessage.id, row.lastMessage);
+      const loaded = new Map((await ctx.db.conversation.findMany({ ...query, take: undefined, skip: undefined, cursor: undefined, where: { id: { in: rows.map((row) => row.id) } } })).map((row) => [row.id, row]));
+      return rows.map((row) => loaded.get(row.id)!).filter(Boolean);
+    },
   }),
   myConversations: t.prismaConnection({
     type: 'Conversation',
@@ -241,7 +327,7 @@ builder.prismaObjectFields('BusinessAccount', (t) => ({
   chatLink: t.field({
     type: ChatLinkRef,
     description: 'The account’s chat link and QR code. Any member who works on the account.',
-    authScopes: (account) => team(account.id),
+    authScopes: (account, _a, ctx) => team(account.id, ctx),
     resolve: async (account, _args, ctx) => {
       const link = await ctx.db.chatLink.findUnique({ where: { accountId: account.id } });
       return {
