@@ -83,7 +83,7 @@ async function main() {
   const [begin, end] = [at(BEGIN), at(END)];
   const previous = begin >= 0 && end > begin ? text.slice(begin, end) : '';
   for (const match of previous.matchAll(/<!-- bench:section (\S+) -->\n([\s\S]*?)<!-- \/bench:section -->/g))
-    sections[match[1]] ??= `${match[2].trim()}\n\n(from an earlier run)`;
+    sections[match[1]] ??= `${match[2].trim().replace(/(\n\n\(from an earlier run\))+$/, '')}\n\n(from an earlier run)`;
   const body = [
     BEGIN,
     '## Latest report (`npm run bench`)',
