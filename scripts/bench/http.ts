@@ -1,6 +1,5 @@
 // Helpers the benchmarks share: GraphQL over HTTP with a bearer token, refusals as failures,
 // latency percentiles, a throwaway PostgreSQL database.
-import pg from 'pg';
 
 /** Runs an operation; throws on GraphQL errors. */
 export async function gql<T = any>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {

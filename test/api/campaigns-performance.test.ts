@@ -4,7 +4,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   CampaignPerformanceDocument,
-  CampaignPerformanceStreamDocument,
   CampaignPerformanceYearToDateDocument,
   CampaignRegistrationWithdrawDocument,
   LiveSessionCampaignDocument,

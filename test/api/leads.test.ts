@@ -1,6 +1,7 @@
 // Lead capture through the API: a viewer submits an approved form's answers with the
 // source the lead came from; validation, idempotent retries, privacy and the event.
 import { randomUUID } from 'node:crypto';
+import { adClickedBy } from '../support/ads.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onRedis, startApp, type TestApp } from '../support/app.ts';
 import { expectTopLevelError, expectUserErrors, localId, signIn } from '../support/fixtures.ts';
@@ -81,8 +82,7 @@ describe('leadSubmit', () => {
     const live = localId(liveSession);
     const conversation = await startConversation(t.as('viewer'), 'shop.a');
     // an ad of shop.a the viewer clicked (the ads module's own tests cover how clicks come to be)
-    const ad = (await t.db.ad.create({ data: { accountId: localId(team.shopA), title: 'Ad', state: 'ACTIVE', creativeKind: 'UPLOADED_VIDEO' } })).id;
-    await t.db.adClick.create({ data: { clickId: 'leads-test-click', adId: ad, userId: await userId(t, 'viewer'), conversationId: localId(conversation), clickedAt: new Date(), adTitle: 'Ad', creativeKind: 'UPLOADED_VIDEO' } });
+    const ad = localId(await adClickedBy(t, team.shopA, 'viewer'));
     const cases: [Partial<LeadSubmitInput>, Record<string, string | null>][] = [
       [{ source: 'SHORT_VIDEO', postId }, { postId: localId(postId) }],
       [{ source: 'LIVE', liveSessionId: liveSession }, { liveSessionId: live }],

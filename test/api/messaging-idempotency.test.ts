@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.ts';
 import { expectUserErrors, pngFile } from '../support/fixtures.ts';
-import { expectNoMessagingChange, MESSAGE_SEND, messageRows, REPLY, sendDm, startConversation, startWithDmTeam, type DmTeam } from '../support/messaging.ts';
+import { expectNoMessagingChange, MESSAGE_SEND, messageRows, REPLY, startConversation, startWithDmTeam, type DmTeam } from '../support/messaging.ts';
 
 let t: TestApp;
 let team: DmTeam;

@@ -7,18 +7,18 @@ import { readFileSync } from 'node:fs';
 import { encodeGlobalID } from '@pothos/plugin-relay';
 import { buildSchema, isObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BusinessAccountUpdateDocument, BusinessPageSetEnabledDocument, MemberRemoveDocument, WebhookDeliveriesDocument } from '../generated/graphql.ts';
+import { BusinessPageSetEnabledDocument, MemberRemoveDocument, WebhookDeliveriesDocument } from '../generated/graphql.ts';
 import { connect, registerEndpoint, startReceiver, type Connection, type Receiver } from '../support/integrations.ts';
-import { createAd } from '../support/ads.ts';
+import { createAd, readyForAds } from '../support/ads.ts';
 import { at, campaignInput, createCampaign, DAY, rate, registered, session } from '../support/campaigns.ts';
 import { startApp, type TestApp } from '../support/app.ts';
-import { approved, createRule, setToggles, setWelcome } from '../support/automation.ts';
+import { createRule } from '../support/automation.ts';
 import type { Api } from '../support/client.ts';
 import { accepted, createTeam, pngFile, signIn, uploadPhotos, type Team } from '../support/fixtures.ts';
 import { createForm, createPost, liveForm, pendingReview, submitForm } from '../support/lead-forms.ts';
 import { LEAD_NOTE_ADD, submitLead } from '../support/leads.ts';
 import { addEntry, scheduleLive } from '../support/live.ts';
-import { sendDm, startConversation, type DmTeam } from '../support/messaging.ts';
+import { sendDm, type DmTeam } from '../support/messaging.ts';
 
 /** The people of this file, by role. */
 const H = { owner: 'na.owner', agent: 'na.agent', leaver: 'na.leaver', foreign: 'na.foreign', stranger: 'na.stranger', viewer: 'na.viewer' };
@@ -132,9 +132,7 @@ const fixtures: Record<string, NodeFixture> = {
     loadedBy: 'owner',
     // a draft ad: the account first meets the messaging-ad rules (region, DMs open, welcome on)
     create: async (w) => {
-      accepted((await w.owner.request(BusinessAccountUpdateDocument, { id: w.shop, input: { region: 'US', whoCanMessage: 'EVERYONE' } })).businessAccountUpdate, 'businessAccountUpdate');
-      await approved(w.t, setWelcome(w.owner, w.shop, 'Welcome!'));
-      await setToggles(w.owner, w.shop, { welcomeEnabled: true });
+      await readyForAds(w.t, w.owner, w.shop);
       return accepted(await createAd(w.owner, w.shop, { creativePostId: await createPost(w.owner, w.shop) }), 'adCreate').ad!.id;
     },
   },

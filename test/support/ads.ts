@@ -30,16 +30,18 @@ export interface AdTeam extends DmTeam {
   postId: string;
 }
 
-/** A DM team whose shop (US region, Paris time) may run messaging ads: EVERYONE, welcome approved and on. */
+/** Makes an account meet the messaging-ad rules (as its owner): a region with ads, DMs open to everyone, the welcome approved and on. */
+export async function readyForAds(t: TestApp, owner: Api, accountId: string, options: { timeZone?: string; region?: string } = {}): Promise<void> {
+  const input = { region: options.region ?? 'US', timeZone: options.timeZone ?? 'Europe/Paris', whoCanMessage: 'EVERYONE' as const };
+  accepted((await owner.request(BusinessAccountUpdateDocument, { id: accountId, input })).businessAccountUpdate, 'businessAccountUpdate');
+  await approved(t, setWelcome(owner, accountId, WELCOME_TEXT));
+  await setToggles(owner, accountId, { welcomeEnabled: true });
+}
+
+/** A DM team whose shop (US region, Paris time) may run messaging ads, with a post to use as a creative. */
 export async function adTeam(t: TestApp, options: { timeZone?: string; region?: string } = {}): Promise<AdTeam> {
   const team = await dmTeam(t);
-  accepted(
-    (await team.owner.request(BusinessAccountUpdateDocument, { id: team.shop, input: { region: options.region ?? 'US', timeZone: options.timeZone ?? 'Europe/Paris', whoCanMessage: 'EVERYONE' } }))
-      .businessAccountUpdate,
-    'businessAccountUpdate',
-  );
-  await approved(t, setWelcome(team.owner, team.shop, WELCOME_TEXT));
-  await setToggles(team.owner, team.shop, { welcomeEnabled: true });
+  await readyForAds(t, team.owner, team.shop, options);
   return { ...team, postId: await createPost(team.owner, team.shop) };
 }
 

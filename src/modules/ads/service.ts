@@ -291,7 +291,7 @@ export async function recordClick(deps: Deps, report: ClickReport) {
 }
 
 /** A retried report answers with the first; the same id for another ad or user is refused. */
-async function sameClick<T extends { adId: string; userId: string }>(click: T, report: ClickReport): Promise<T> {
+function sameClick<T extends { adId: string }>(click: T, report: ClickReport): T {
   if (click.adId !== report.adId) refuse('IDEMPOTENCY_KEY_REUSED', ['input', 'clickId'], 'This click id was already reported for another ad.');
   return click;
 }

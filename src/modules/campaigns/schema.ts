@@ -6,13 +6,12 @@
 //   (restricted members only for their accounts), platform reviewers and platform admins.
 import { CampaignKind, CampaignRegistrationStatus, CampaignRegistrationType } from '../../generated/prisma/enums.ts';
 import type { MemberRole } from '../../generated/prisma/enums.ts';
-import { createAccess, managerRoles } from '../../platform/access.ts';
+import { managerRoles } from '../../platform/access.ts';
 import { builder } from '../../platform/builder.ts';
 import type { Context } from '../../platform/context.ts';
-import { badInput, forbidden } from '../../platform/errors.ts';
+import { badInput } from '../../platform/errors.ts';
 import { attempt, payloadType } from '../../platform/payload.ts';
 import { accountScope, byAccountIdArg } from '../../platform/scopes.ts';
-import { relay } from '../../platform/streams.ts';
 import { BusinessAccountRef, OrganizationRef } from '../accounts/schema.ts';
 import { registerReviewSubject } from '../reviews/schema.ts';
 import { averageOrderValue, campaignFigures, sessionFigures, yearToDate, type CurrencyFigures, type Figures, type MonthFigures } from './analytics.ts';
