@@ -139,12 +139,14 @@ export function badInput(message: string): GraphQLError {
 
 /** Prisma's unique-violation error, for constraint-enforced uniqueness. */
 export function isUniqueViolation(error: unknown, field?: string): boolean {
-  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: { fields?: string[]; index?: string } } } } };
-  if (e?.code !== 'P2002') return false;
+  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { originalCode?: string; constraint?: { fields?: string[]; index?: string } } } } };
+  const cause = e?.meta?.driverAdapterError?.cause;
+  // a raw statement ($queryRaw) fails with P2010, carrying PostgreSQL's own code
+  if (e?.code !== 'P2002' && !(e?.code === 'P2010' && cause?.originalCode === '23505')) return false;
   if (!field) return true;
   // PGlite's adapter names the columns ({ fields }); the pg adapter only the index
   // ({ index: "BusinessAccount_handle_key" }), whose name carries the columns
-  const constraint = e.meta?.driverAdapterError?.cause?.constraint;
+  const constraint = cause?.constraint;
   const fields = constraint?.fields ?? (constraint?.index ? [constraint.index] : Array.isArray(e.meta?.target) ? e.meta.target : [String(e.meta?.target ?? '')]);
   return fields.some((f) => String(f).includes(field));
 }
