@@ -37,7 +37,7 @@ import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
-import { productionCommand } from './app-process.ts';
+import { productionCommand, startAppProcess } from './app-process.ts';
 import { accepted, gql, percentile } from './http.ts';
 import { cpuSeconds, fullSize, report, sized, type BenchFigure } from './report.ts';
 
@@ -480,6 +480,43 @@ async function sqlInsertFloor(url: string | undefined) {
   }
 }
 
+/**
+ * The floor for the two-instance figure: the bare stack's DM (bare-dm.mjs: HTTP, one INSERT, one
+ * Redis PUBLISH) under the same closed loop, first one process, then two with the requests
+ * spread over both. DMs per second each, and CPU ms per DM of the server processes.
+ */
+async function bareScaling(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const {
+    rows: [c],
+  } = await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`);
+  await pool.end();
+  const entry = path.join(root, 'scripts/bench/bare-dm.mjs');
+  const env = { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL };
+  const run = async (processes: number) => {
+    const servers = await Promise.all(Array.from({ length: processes }, () => startAppProcess(env, [], { entry })));
+    try {
+      const body = (i: number) => JSON.stringify({ conversationId: c.id, senderId: c.userId, text: `bare:${i}` });
+      const post = (i: number) => fetch(servers[i % processes].url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: body(i) }).then((r) => r.text());
+      await Promise.all(Array.from({ length: 200 }, (_, i) => post(i))); // warm-up
+      let issued = 0;
+      const cpu = () => servers.reduce((sum, server) => sum + cpuSeconds(server.pid), 0);
+      const [started, cpu0] = [clock(), cpu()];
+      await Promise.all(
+        Array.from({ length: SATURATION_CLIENTS }, async () => {
+          while (issued < SATURATION_DMS) await post(issued++);
+        }),
+      );
+      return { perSecond: SATURATION_DMS / ((clock() - started) / 1000), cpuMs: ((cpu() - cpu0) * 1000) / SATURATION_DMS };
+    } finally {
+      await Promise.all(servers.map((server) => server.stop()));
+    }
+  };
+  const one = await run(1);
+  const two = await run(2);
+  return { one, two, ratio: two.perSecond / one.perSecond };
+}
+
 async function dmLatency(scenario: Scenario) {
   const database = scenario.postgres ? await throwawayDatabase(process.env.DATABASE_URL!) : null;
   const instance = JSON.stringify({ databaseUrl: database?.url, redisUrl: scenario.redis ? process.env.REDIS_URL : undefined });
@@ -526,10 +563,12 @@ async function dmLatency(scenario: Scenario) {
     );
     const startRun = (tag: string, total: number) =>
       (run = { tag, sentAt: new Float64Array(total), receivedAt: new Float64Array(total).fill(NaN), received: 0 });
-    const send = (index: number) => {
+    const send = (index: number, url = sendUrl) => {
       run.sentAt[index] = clock();
-      return mutate(sendUrl, viewers[index % viewers.length], SEND, { handle: live.accountHandle, text: `${run.tag}:${index}`, live: live.sessionId });
+      return mutate(url, viewers[index % viewers.length], SEND, { handle: live.accountHandle, text: `${run.tag}:${index}`, live: live.sessionId });
     };
+    // the saturation run spreads the DMs over every instance, as a load balancer would
+    const spread = (index: number) => send(index, servers[index % servers.length].url);
     const drained = async (expected: () => number) => {
       for (const deadline = clock() + DRAIN_MS; run.received < expected() && clock() < deadline;) await sleep(20);
     };
@@ -582,7 +621,7 @@ async function dmLatency(scenario: Scenario) {
       const [started, cpu0] = [clock(), appCpu()];
       await Promise.all(
         Array.from({ length: SATURATION_CLIENTS }, async () => {
-          while (issued < total) await send(issued++).catch(() => void failed++);
+          while (issued < total) await spread(issued++).catch(() => void failed++);
         }),
       );
       const seconds = (clock() - started) / 1000;
@@ -643,7 +682,8 @@ async function dmLatency(scenario: Scenario) {
     }
     await host.dispose();
     const floor = await sqlInsertFloor(database?.url);
-    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
+    const bare = scenario.instances === 2 && database ? await bareScaling(database.url) : null;
+    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, bare, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
   } finally {
     for (const server of servers) await server.stop();
     await database?.drop();
@@ -804,11 +844,20 @@ async function main() {
           value: r.saturation.perSecond,
           unit: 'DMs/s',
           target: r.scenario.instances === 2 ? '≥ 1.6 × one instance' : r.scenario.postgres ? '≥ 250' : undefined,
-          baseline: r.floor ? `plain SQL INSERT loop ${r.floor.toFixed(0)} rows/s` : undefined,
+          baseline: r.bare ? `bare stack: two processes ${r.bare.ratio.toFixed(2)} × one` : r.floor ? `plain SQL INSERT loop ${r.floor.toFixed(0)} rows/s` : undefined,
           ratio: ratioToOne ?? (r.floor ? r.saturation.perSecond / r.floor : undefined),
           cpuMsPerOp: r.saturation.cpuMs,
           met: r.scenario.instances === 2 ? (ratioToOne ?? 0) >= 1.6 : r.scenario.postgres ? r.saturation.perSecond >= 250 : undefined,
         },
+      );
+    }
+    for (const { bare } of runs) {
+      if (!bare) continue;
+      // the machine's own scaling: the same closed loop against the bare stack's DM (bare-dm.mjs)
+      const name = 'bare stack DM (HTTP, one INSERT, one Redis PUBLISH; `bare-dm.mjs`)';
+      dmFigures.push(
+        { name: `${name}, one process`, value: bare.one.perSecond, unit: 'DMs/s', cpuMsPerOp: bare.one.cpuMs },
+        { name: `${name}, two processes`, value: bare.two.perSecond, unit: 'DMs/s', baseline: `one process ${bare.one.perSecond.toFixed(0)}/s`, ratio: bare.ratio, cpuMsPerOp: bare.two.cpuMs },
       );
     }
     for (const r of runs) {
