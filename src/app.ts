@@ -131,7 +131,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     plugins: [
       recorder.plugin,
       ...(config.observability.metrics ? [usePrometheus({ registry: metrics.registry, endpoint: '/metrics', metrics: { graphql_envelop_request_duration: true, graphql_envelop_error_result: true, graphql_yoga_http_duration: true } })] : []),
-      ...(config.observability.tracing ? [useTracing(options.tracerProvider)] : []),
+      ...(config.observability.tracing ? [await useTracing(options.tracerProvider)] : []),
       useSizeLimits(config.sizeLimits),
       usePageSizeLimit(),
       useNoNulCharacters(),

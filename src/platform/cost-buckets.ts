@@ -7,7 +7,7 @@
 // timestamps per field), not points per operation, and its Redis store reads the list, then
 // writes it back, so two instances admitting at once both pass. Here the Redis side is one Lua
 // script: refill, compare and take happen atomically on the Redis server, on its clock.
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 
 export interface BucketShape {
@@ -81,6 +81,7 @@ type ScriptedRedis = Redis & { takeCost(key: string, budget: number, rate: numbe
  * memory buckets: a limiter must not turn a Redis outage into an API outage.
  */
 export async function createRedisBuckets(url: string, shape: BucketShape, logger?: Pick<Logger, 'warn'>): Promise<CostBuckets> {
+  const { Redis } = await import('ioredis');
   // fail fast instead of queueing while Redis is away; the draws of one tick (concurrent
   // requests) travel in one write, which costs less than the script on this path
   const redis = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, commandTimeout: 500, enableAutoPipelining: true }) as ScriptedRedis;

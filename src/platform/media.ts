@@ -6,7 +6,6 @@ import { createReadStream } from 'node:fs';
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import { fileTypeFromBuffer } from 'file-type';
 
 const extensions: Record<string, string> = {
   'image/jpeg': 'jpg',
@@ -39,6 +38,8 @@ export function createMediaStore(dir: string, publicUrl: () => string): MediaSto
   const fileFor = (key: string) => path.join(dir, key.slice(0, 2), key);
   return {
     async sniff(bytes) {
+      // loaded on the first upload, not at boot
+      const { fileTypeFromBuffer } = await import('file-type');
       const detected = await fileTypeFromBuffer(bytes);
       return detected?.mime ?? null;
     },

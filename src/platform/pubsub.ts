@@ -7,9 +7,8 @@
 // subscription that cannot fill the gap from the database ends with STREAM_INTERRUPTED (the
 // client resubscribes, then refetches), and new ones are refused with it until Redis is back;
 // replayable ones (the live host stream, which reads its event log) keep going.
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { streamInterrupted } from './errors.ts';
 import { createFanout, type SubscribeOptions } from './fanout.ts';
@@ -85,6 +84,8 @@ const GAP_CHANNEL = 'livesuite:pubsub-gap';
 const MAX_PENDING_PUBLISHES = 10_000;
 
 export async function createRedisPubSub(url: string, logger?: Pick<Logger, 'warn' | 'info'>, onDelivered?: OnDelivered): Promise<PubSub> {
+  // loaded only with REDIS_URL: a single instance does not carry the Redis client (~2 MB of heap)
+  const [{ Redis }, { createRedisEventTarget }] = await Promise.all([import('ioredis'), import('@graphql-yoga/redis-event-target')]);
   const options = { lazyConnect: true, maxRetriesPerRequest: null };
   const publishClient = new Redis(url, options);
   const subscribeClient = new Redis(url, options);

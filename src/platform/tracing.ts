@@ -3,10 +3,11 @@
 // provider registered globally (an operator's SDK set-up, e.g. a `--import` of the OpenTelemetry
 // Node SDK with an OTLP exporter), or to the one a test passes. Never the document, variables
 // or result: they carry message texts and personal data.
-import { useOpenTelemetry } from '@envelop/opentelemetry';
-import { trace, type TracerProvider } from '@opentelemetry/api';
+// Loaded only when tracing is on: the plugin and its semantic conventions cost ~4 MB of heap.
+import type { TracerProvider } from '@opentelemetry/api';
 import type { Plugin } from 'graphql-yoga';
 
-export function useTracing(provider: TracerProvider = trace.getTracerProvider()): Plugin {
-  return useOpenTelemetry({ document: false, variables: false, result: false, resolvers: false, defaultResolvers: false }, provider, undefined, undefined, 'livesuite') as Plugin;
+export async function useTracing(provider?: TracerProvider): Promise<Plugin> {
+  const [{ useOpenTelemetry }, { trace }] = await Promise.all([import('@envelop/opentelemetry'), import('@opentelemetry/api')]);
+  return useOpenTelemetry({ document: false, variables: false, result: false, resolvers: false, defaultResolvers: false }, provider ?? trace.getTracerProvider(), undefined, undefined, 'livesuite') as Plugin;
 }

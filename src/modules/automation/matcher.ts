@@ -24,7 +24,7 @@ export function fold(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/ς/gu, 'σ') // final sigma: lower-casing ΣΑΣ and σασ must agree
+    .replace(/\u03C2/gu, 'σ') // final sigma (ς): lower-casing ΣΑΣ and σασ must agree
     .replace(/[\uFE0E\uFE0F]/gu, '') // text/emoji presentation of the same symbol
     .normalize('NFKC')
     .replace(/\s+/gu, ' ')

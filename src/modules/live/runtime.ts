@@ -16,7 +16,7 @@ const MINUTE = 60_000;
 
 export class LiveRuntime {
   private readonly dirty = new Set<string>();
-  /** session → app-clock ms before which its STATS claim cannot succeed (lastStatsAt + interval) */
+  /** session -> app-clock ms before which its STATS claim cannot succeed (lastStatsAt + interval) */
   private readonly notBefore = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;

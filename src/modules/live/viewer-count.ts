@@ -34,7 +34,7 @@ export async function presentViewers(db: Db | Tx, sessionId: string, now: Date):
 export class ViewerCounter {
   /** this instance's identity in the presence rows */
   readonly instanceId = randomUUID();
-  /** session → viewers counted here, as stored */
+  /** session -> viewers counted here, as stored */
   private readonly here = new Map<string, number>();
   private readonly pending = new Map<string, Pending>();
   private beatDue = false;

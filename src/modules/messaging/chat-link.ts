@@ -1,6 +1,5 @@
 // Chat links: https://tiktok.me/{handle} (base configurable) with an optional prefilled
 // message that the platform reviews before it is used, plus the link's QR code.
-import QRCode from 'qrcode';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
@@ -55,6 +54,8 @@ export function chatLinkUrl(base: string, handle: string, approvedPrefill: strin
 }
 
 export async function qrCodes(url: string): Promise<{ svg: string; pngDataUrl: string }> {
+  // loaded on first use: only the chat link page asks for QR codes
+  const { default: QRCode } = await import('qrcode');
   const [svg, pngDataUrl] = await Promise.all([
     QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 }),
     QRCode.toDataURL(url, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2, width: 512 }),

@@ -1,0 +1,1 @@
+export function dropCompilerWasmSource(source: string): { source: string; skipped?: string };
