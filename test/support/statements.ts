@@ -17,16 +17,12 @@ export interface StatementWatch {
 export function watchStatements(t: TestApp): StatementWatch {
   let recording: string[] | null = null;
   let hold: { pattern: RegExp; action: () => Promise<unknown> } | null = null;
-  const seen = <R>(sql: unknown, answer: R): R => {
+  const seen: Seen = (sql) => {
     const text = String(sql).replace(/\s+/g, ' ').trim();
     recording?.push(text);
     const held = hold && hold.pattern.test(text) ? hold : null;
-    if (!held || !(answer instanceof Promise)) return answer;
-    hold = null;
-    return answer.then(async (value) => {
-      await held.action();
-      return value;
-    }) as R;
+    if (held) hold = null;
+    return held?.action ?? null;
   };
   const pglite = t.app.database.pglite as PGlite | undefined;
   if (pglite) wrapPglite(pglite, seen);
@@ -47,14 +43,19 @@ export function watchStatements(t: TestApp): StatementWatch {
   };
 }
 
-type Seen = <R>(sql: unknown, answer: R) => R;
+/** records a statement; returns the action to run before its answer is handed back, if any */
+type Seen = (sql: unknown) => (() => Promise<unknown>) | null;
+
+/** the answer (a promise) handed back once `action` has run */
+const after = <R>(answer: R, action: (() => Promise<unknown>) | null): R =>
+  action && answer instanceof Promise ? (answer.then(async (value) => (await action(), value)) as R) : answer;
 
 function wrapPglite(pglite: PGlite, seen: Seen) {
   const wrap = <T extends { query: PGlite['query']; exec: PGlite['exec'] }>(target: T) => {
     const query = target.query.bind(target) as (...a: unknown[]) => unknown;
     const exec = target.exec.bind(target) as (...a: unknown[]) => unknown;
-    target.query = ((sql: string, ...rest: unknown[]) => seen(sql, query(sql, ...rest))) as T['query'];
-    target.exec = ((sql: string, ...rest: unknown[]) => seen(sql, exec(sql, ...rest))) as T['exec'];
+    target.query = ((sql: string, ...rest: unknown[]) => after(query(sql, ...rest), seen(sql))) as T['query'];
+    target.exec = ((sql: string, ...rest: unknown[]) => after(exec(sql, ...rest), seen(sql))) as T['exec'];
   };
   wrap(pglite);
   const transaction = pglite.transaction.bind(pglite);
@@ -74,6 +75,12 @@ function wrapPg(seen: Seen) {
   const query = pg.Client.prototype.query;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const sql = args[0] as string | { text?: string };
-    return pgWrapped!(typeof sql === 'string' ? sql : sql?.text, (query as (...a: unknown[]) => unknown).apply(this, args));
+    const action = pgWrapped!(typeof sql === 'string' ? sql : sql?.text);
+    // the pool passes a callback; a client used directly answers with a promise
+    const callback = args.at(-1);
+    if (action && typeof callback === 'function') {
+      args[args.length - 1] = (...result: unknown[]) => void action().then(() => callback(...result));
+    }
+    return after((query as (...a: unknown[]) => unknown).apply(this, args), typeof callback === 'function' ? null : action);
   } as typeof query;
 }
