@@ -1,4 +1,5 @@
-// The auto-reply engine: runs inside the transaction of every inbound message. The first
+// The auto-reply engine: runs with every inbound message, inside its transaction (autoReply)
+// or, for a returning user's message, as part of its one statement (replyInStatement). The first
 // message of a conversation gets the welcome message (with the suggested questions); a text
 // message gets the reply of the first keyword rule, in the account's order, that matches it.
 // Only approved content is sent; every send takes a reply-window slot or is recorded as
@@ -127,7 +128,7 @@ function replyInStatement(plan: InboundPlan): StatementPart | 'transaction' | nu
       RETURNING 1)`,
     result: assertion(Prisma.sql`
       ${keywordRules(Prisma.sql`${plan.conversation.accountId}::uuid`)}::jsonb IS NOT DISTINCT FROM ${JSON.stringify(rules)}::jsonb
-      AND (SELECT count(*) FROM "auto_rule") = (SELECT count(*) FROM "auto_reply")`),
+      AND (SELECT count(*) FROM "auto_rule") = CASE WHEN ${reply.stored} THEN 1 ELSE 0 END`),
   };
   return mergeParts([reply.part, counter]);
 }
