@@ -54,14 +54,18 @@ registerInboundHook(
 );
 
 // the team's first reply in a started ad conversation (automated messages are not replies)
-registerOutboundHook(async (tx, { conversation, message, now }) => {
-  if (!conversation.firstAdClickId || message.autoMessageId) return;
-  const answered = await tx.$queryRaw<{ adId: string }[]>`
-    UPDATE "AdConversation" SET "firstReplyAt" = ${now}
-    WHERE "conversationId" = ${conversation.id}::uuid AND "startedAt" IS NOT NULL AND "firstReplyAt" IS NULL
-    RETURNING "adId"`;
-  for (const { adId } of answered) await bumpAdResult(tx, adId, utcDay(now), 'firstReplies', 1);
-});
+registerOutboundHook(
+  async (tx, { conversation, message, now }) => {
+    if (!conversation.firstAdClickId || message.autoMessageId) return;
+    const answered = await tx.$queryRaw<{ adId: string }[]>`
+      UPDATE "AdConversation" SET "firstReplyAt" = ${now}
+      WHERE "conversationId" = ${conversation.id}::uuid AND "startedAt" IS NOT NULL AND "firstReplyAt" IS NULL
+      RETURNING "adId"`;
+    for (const { adId } of answered) await bumpAdResult(tx, adId, utcDay(now), 'firstReplies', 1);
+  },
+  // only automated messages ride in a statement, and they are not replies
+  { inStatement: ({ message }) => (message.autoMessageId ? null : 'transaction') },
+);
 
 registerLeadHook(async (tx, { lead }) => {
   if (lead.adId) await bumpAdResult(tx, lead.adId, utcDay(lead.createdAt), 'leads', 1);

@@ -1,4 +1,5 @@
-// The auto-reply engine: runs inside the transaction of every inbound message. The first
+// The auto-reply engine: runs with every inbound message, inside its transaction (autoReply)
+// or, for a returning user's message, as part of its one statement (replyInStatement). The first
 // message of a conversation gets the welcome message (with the suggested questions); a text
 // message gets the reply of the first keyword rule, in the account's order, that matches it.
 // Only approved content is sent; every send takes a reply-window slot or is recorded as
@@ -7,8 +8,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Prisma, type Message } from '../../generated/prisma/client.ts';
 import type { Tx } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
-import type { InboundPlan } from '../messaging/inbound-statement.ts';
-import { autoRepliesAllowed, receiveMessage, registerInboundHook, sendAutomated, type Deps, type InboundEvent } from '../messaging/service.ts';
+import { assertion, iso, mergeParts, type InboundPlan, type StatementPart } from '../messaging/inbound-statement.ts';
+import {
+  autoRepliesAllowed,
+  autoRepliesAllowedInStatement,
+  receiveMessage,
+  registerInboundHook,
+  sendAutomated,
+  sendAutomatedInStatement,
+  type Deps,
+  type InboundEvent,
+} from '../messaging/service.ts';
 import { firstMatchingRule } from './matcher.ts';
 import type { ContentOf } from './rules.ts';
 import { getSettings, offeredSuggestedQuestions, order } from './service.ts';
@@ -77,29 +87,53 @@ export async function autoReply(tx: Tx, event: InboundEvent) {
 }
 
 /**
- * The keyword rules that could answer a message, for the one-statement path: read by the
- * pre-check (approved rules in the account's order, when keyword replies are on).
+ * The keyword rules that could answer a message (approved, in the account's order, while keyword
+ * replies are on; null when none), as JSON: read by the pre-check for the one-statement path,
+ * and again by the statement to check that they did not change in between.
  */
-const keywordRulesProbe = Prisma.sql`(
+const keywordRules = (accountId: Prisma.Sql) => Prisma.sql`(
   SELECT json_agg(json_build_object('id', m."id", 'content', m."approvedContent") ORDER BY m."position", m."id")
   FROM "AutoMessage" m JOIN "AutoReplySettings" s ON s."accountId" = m."accountId" AND s."keywordRepliesEnabled"
-  WHERE m."accountId" = a."id" AND m."kind" = 'KEYWORD_REPLY' AND m."approvedAt" IS NOT NULL)`;
+  WHERE m."accountId" = ${accountId} AND m."kind" = 'KEYWORD_REPLY' AND m."approvedAt" IS NOT NULL)`;
+
+type ProbedRule = { id: string; content: ContentOf['KEYWORD_REPLY'] };
 
 /**
- * Whether an auto-reply may fire: then the message needs the transaction path. The one-statement
- * path never carries a user's first message (no welcome), so only a keyword rule that matches the
- * text, or a suggested question being chosen, can send one.
+ * The auto-reply on the one-statement path. That path never carries a user's first message
+ * (no welcome), so only a keyword rule matching the text can answer (a suggested question
+ * being chosen takes the transaction). The reply rides in the statement: sent as
+ * sendAutomated would (unless a guard vetoes it there), counted on its rule. The statement
+ * asserts that the rules it was matched against are still the account's (none edited,
+ * approved, reordered, deleted or switched off since the pre-check read them) and that the
+ * rule was counted: otherwise nothing is written and the transaction path decides afresh.
  */
-function mayReply(plan: InboundPlan): 'transaction' | null {
+function replyInStatement(plan: InboundPlan): StatementPart | 'transaction' | null {
   if (choosing.getStore()) return 'transaction';
   const { text, kind } = plan.message;
   const value = plan.probes.keywordRules;
-  const rules = (typeof value === 'string' ? JSON.parse(value) : value) as { id: string; content: ContentOf['KEYWORD_REPLY'] }[] | null;
+  const rules = (typeof value === 'string' ? JSON.parse(value) : value) as ProbedRule[] | null;
   if (kind !== 'TEXT' || !text || !rules) return null;
-  return firstMatchingRule(rules.map((rule) => ({ id: rule.id, ...rule.content })), text) ? 'transaction' : null;
+  const matched = firstMatchingRule(rules.map((rule) => ({ id: rule.id, ...rule.content })), text);
+  if (!matched) return null;
+  const allowed = autoRepliesAllowedInStatement(plan);
+  if (allowed === 'transaction') return 'transaction';
+  const reply = sendAutomatedInStatement(plan, 'auto_reply', matched.reply, matched.id, allowed);
+  if (reply === 'transaction') return 'transaction';
+  const counted = reply.sent ? Prisma.sql`"firedCount" = "firedCount" + 1, "lastFiredAt" = ${iso(plan.now)}` : Prisma.sql`"suppressedCount" = "suppressedCount" + 1`;
+  const counter: StatementPart = {
+    // (updatedAt: Prisma's @updatedAt would set the time of the write)
+    ctes: Prisma.sql`"auto_rule" AS (
+      UPDATE "AutoMessage" SET ${counted}, "updatedAt" = ${iso(new Date())}
+      WHERE "id" = ${matched.id}::uuid AND ${reply.stored}
+      RETURNING 1)`,
+    result: assertion(Prisma.sql`
+      ${keywordRules(Prisma.sql`${plan.conversation.accountId}::uuid`)}::jsonb IS NOT DISTINCT FROM ${JSON.stringify(rules)}::jsonb
+      AND (SELECT count(*) FROM "auto_rule") = CASE WHEN ${reply.stored} THEN 1 ELSE 0 END`),
+  };
+  return mergeParts([reply.part, counter]);
 }
 
-registerInboundHook(autoReply, { probe: { name: 'keywordRules', sql: keywordRulesProbe }, inStatement: mayReply });
+registerInboundHook(autoReply, { probe: { name: 'keywordRules', sql: keywordRules(Prisma.sql`a."id"`) }, inStatement: replyInStatement });
 
 /**
  * A user chooses one of the suggested questions shown with the welcome message of their

@@ -43,10 +43,13 @@ function endpointsWanting(type: WebhookEventType, accountId: Prisma.Sql): Prisma
 
 /**
  * The SQL that records an event and its deliveries: CTEs `<name>_targets` (the endpoints that
- * want it), `<name>` (the event, written only if one does) and `<name>_deliveries` (returning
- * one row per delivery). Shared by `recordEvent` and the one-statement DM path.
+ * want it), `<name>` (the event, written only if one does and `when` holds) and
+ * `<name>_deliveries` (returning one row per delivery). Shared by `recordEvent` and the
+ * one-statement DM path, where `after` names an event recorded earlier in the same statement:
+ * its deliveries are numbered first (reading them makes PostgreSQL complete that CTE before
+ * this one inserts; CTEs otherwise run in no set order), so they go out in that order.
  */
-function eventCtes(name: string, event: OutboxEvent): Prisma.Sql {
+function eventCtes(name: string, event: OutboxEvent, when: Prisma.Sql = Prisma.sql`true`, after?: string): Prisma.Sql {
   const id = randomUUID();
   const body = JSON.stringify({ type: event.type, timestamp: event.at.toISOString(), data: event.data });
   const orderingKey = event.conversationId ?? event.orderingKey ?? id;
@@ -55,11 +58,12 @@ function eventCtes(name: string, event: OutboxEvent): Prisma.Sql {
     ${targets} AS (${endpointsWanting(event.type, Prisma.sql`${event.accountId}::uuid`)}), ${recorded} AS (
       INSERT INTO "WebhookEvent" ("id", "type", "accountId", "conversationId", "body", "createdAt")
       SELECT ${id}::uuid, ${event.type}, ${event.accountId}::uuid, ${event.conversationId ?? null}::uuid, ${body}, ${event.at}
-      WHERE EXISTS (SELECT 1 FROM ${targets})
+      WHERE EXISTS (SELECT 1 FROM ${targets}) AND ${when}
       RETURNING "id"
     ), ${deliveries} AS (
       INSERT INTO "WebhookDelivery" ("id", "endpointId", "eventId", "orderingKey", "nextAttemptAt", "createdAt")
       SELECT gen_random_uuid(), t."id", r."id", ${orderingKey}::uuid, ${event.at}, ${event.at} FROM ${targets} t CROSS JOIN ${recorded} r
+      ${after ? Prisma.sql`WHERE (SELECT count(*) FROM ${Prisma.raw(`"${after}_deliveries"`)}) >= 0` : Prisma.empty}
       RETURNING 1)`;
 }
 
@@ -146,9 +150,25 @@ registerClickHook(async (tx, { conversation, click, ad, opened }) => {
   });
 });
 
-registerOutboundHook(async (tx, { conversation, message, now }) => {
-  await recordEvent(tx, { type: 'message.sent', accountId: conversation.accountId, conversationId: conversation.id, data: messageData(message, conversation), at: now });
+const messageSent = (conversation: { id: string; accountId: string; userId: string }, message: Message, now: Date): OutboxEvent => ({
+  type: 'message.sent',
+  accountId: conversation.accountId,
+  conversationId: conversation.id,
+  data: messageData(message, conversation),
+  at: now,
 });
+
+registerOutboundHook(
+  async (tx, { conversation, message, now }) => {
+    await recordEvent(tx, messageSent(conversation, message, now));
+  },
+  {
+    // an automated reply riding in the inbound message's statement: its event, if the reply is
+    // sent, after the message's own (above) when that one is recorded
+    inStatement: ({ conversation, message, now, probes, sent }) =>
+      outboxSwitch.enabled ? { ctes: eventCtes('outbox_sent', messageSent(conversation, message, now), sent, probes.receivedWanted ? 'outbox_dm' : undefined) } : null,
+  },
+);
 
 registerLeadHook(async (tx, { lead, formName }) => {
   await recordEvent(tx, {

@@ -84,10 +84,17 @@ registerInboundHook(
   { inStatement: viewerMessageInStatement },
 );
 
-registerAutoReplyGuard(async (tx, event) => {
-  if (!event.message.liveSessionId) return true;
-  return (await sessionOf(tx, event.message))?.autoResponsesEnabled ?? true;
-});
+registerAutoReplyGuard(
+  async (tx, event) => {
+    if (!event.message.liveSessionId) return true;
+    return (await sessionOf(tx, event.message))?.autoResponsesEnabled ?? true;
+  },
+  {
+    // the same read inside the DM's statement: a host who switched auto-responses off before it ran is obeyed
+    inStatement: ({ message }) =>
+      message.liveSessionId ? Prisma.sql`COALESCE((SELECT "autoResponsesEnabled" FROM "LiveSession" WHERE "id" = ${message.liveSessionId}::uuid), true)` : null,
+  },
+);
 
 registerLeadHook(async (tx, { lead, formName, events, runtime }) => {
   if (!lead.liveSessionId) return;

@@ -14,8 +14,8 @@ import type { PubSub } from '../../platform/pubsub.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 import { uuid7 } from '../../platform/uuid7.ts';
 import './events.ts';
-import { storeInOneStatement, type InboundPlan, type InStatement, type StatementPart } from './inbound-statement.ts';
-import { channelRefusal, mediaRefusal, messageLimits, outboundKindRefusal, replyWindow, windowRefusal, type Channel } from './policy.ts';
+import { iso, mergeParts, storeInOneStatement, type InboundPlan, type InStatement, type OutboundInStatement, type StatementPart } from './inbound-statement.ts';
+import { channelRefusal, mediaRefusal, messageLimits, outboundKindRefusal, repliesLeft, replyWindow, windowRefusal, type Channel } from './policy.ts';
 
 export interface Deps {
   db: Db;
@@ -79,9 +79,16 @@ export interface OutboundEvent {
 }
 /** Reactions to a sent business message that run inside its transaction (the webhook outbox, ads' first replies). */
 export type OutboundHook = (tx: Tx, event: OutboundEvent) => Promise<void>;
-const outboundHooks: OutboundHook[] = [];
-export function registerOutboundHook(hook: OutboundHook): void {
-  outboundHooks.push(hook);
+export interface OutboundHookOptions {
+  /**
+   * The hook's work for an automated message that rides in an inbound message's statement
+   * (inbound-statement.ts). Without it, such a message takes the interactive transaction.
+   */
+  inStatement?: OutboundInStatement;
+}
+const outboundHooks: (OutboundHookOptions & { run: OutboundHook })[] = [];
+export function registerOutboundHook(hook: OutboundHook, options: OutboundHookOptions = {}): void {
+  outboundHooks.push({ ...options, run: hook });
 }
 
 /**
@@ -89,13 +96,32 @@ export function registerOutboundHook(hook: OutboundHook): void {
  * session with auto-responses off); the auto-message engine asks before replying.
  */
 export type AutoReplyGuard = (tx: Tx, event: InboundEvent) => Promise<boolean>;
-const autoReplyGuards: AutoReplyGuard[] = [];
-export function registerAutoReplyGuard(guard: AutoReplyGuard): void {
-  autoReplyGuards.push(guard);
+export interface AutoReplyGuardOptions {
+  /**
+   * The guard on the one-statement path: an SQL condition, true when automated replies may
+   * answer (read by the statement itself, so a veto set meanwhile holds), or null when it has
+   * no say for this message. Without it, a message that may get a reply takes the transaction.
+   */
+  inStatement?: (plan: InboundPlan) => Prisma.Sql | null;
+}
+const autoReplyGuards: (AutoReplyGuardOptions & { run: AutoReplyGuard })[] = [];
+export function registerAutoReplyGuard(guard: AutoReplyGuard, options: AutoReplyGuardOptions = {}): void {
+  autoReplyGuards.push({ ...options, run: guard });
 }
 export async function autoRepliesAllowed(tx: Tx, event: InboundEvent): Promise<boolean> {
-  for (const guard of autoReplyGuards) if (!(await guard(tx, event))) return false;
+  for (const guard of autoReplyGuards) if (!(await guard.run(tx, event))) return false;
   return true;
+}
+
+/** The guards as one SQL condition for the one-statement path ('transaction': a guard has no SQL form). */
+export function autoRepliesAllowedInStatement(plan: InboundPlan): Prisma.Sql | 'transaction' {
+  const conditions: Prisma.Sql[] = [];
+  for (const guard of autoReplyGuards) {
+    if (!guard.inStatement) return 'transaction';
+    const condition = guard.inStatement(plan);
+    if (condition) conditions.push(Prisma.sql`(${condition})`);
+  }
+  return conditions.length ? Prisma.join(conditions, ' AND ') : Prisma.sql`true`;
 }
 
 // ───────────── validation ─────────────
@@ -435,9 +461,80 @@ export async function sendAutomated(tx: Tx, event: InboundEvent, text: string, a
     await tx.conversation.update({ where: { id: event.conversation.id }, data: { lastMessageAt: event.now, lastMessageId: message.id } });
     event.events.add('inbox', event.conversation.accountId, { type: 'MESSAGE_SENT', conversationId: event.conversation.id, messageId: message.id });
     event.events.add('conversation', event.conversation.id, { type: 'MESSAGE', conversationId: event.conversation.id, messageId: message.id });
-    for (const hook of outboundHooks) await hook(tx, { conversation: event.conversation, message, now: event.now });
+    for (const hook of outboundHooks) await hook.run(tx, { conversation: event.conversation, message, now: event.now });
   }
   return { message, sent };
+}
+
+/** An automated message riding in an inbound message's statement: its part, and whether and when it is sent. */
+export interface AutomatedInStatement {
+  part: StatementPart;
+  /** whether the reply window takes it (else it is stored as SUPPRESSED), as sendAutomated decides */
+  sent: boolean;
+  /** true (in SQL) when the message was stored: the guards let it through */
+  stored: Prisma.Sql;
+}
+
+/**
+ * sendAutomated on the one-statement path (inbound-statement.ts): the same message row, reply
+ * window count, last message, events and outbound hooks' work, in the inbound message's
+ * statement. That message opens a new window in the same statement, so whether the window
+ * takes this one is known now. `allowed` (the auto-reply guards, in SQL) decides, in the
+ * statement, whether it is stored at all. The message is named `name` there (a CTE returning
+ * its id when stored); 'transaction' when an outbound hook needs the interactive path.
+ */
+export function sendAutomatedInStatement(plan: InboundPlan, name: string, text: string, autoMessageId: string, allowed: Prisma.Sql): AutomatedInStatement | 'transaction' {
+  const { conversation, now, events } = plan;
+  const sent = repliesLeft({ lastUserMessageAt: now, windowRepliesUsed: 0 }, now) > 0;
+  // named after the inbound message: the same time, and an id that sorts after it
+  const message: Message = {
+    id: uuid7(),
+    conversationId: conversation.id,
+    direction: 'OUTBOUND',
+    senderId: null,
+    liveSessionId: null,
+    idempotencyKey: null,
+    createdAt: now,
+    status: sent ? 'SENT' : 'SUPPRESSED',
+    autoMessageId,
+    suggestedQuestionIds: [],
+    ...messageData({ kind: 'TEXT', text }, null),
+  };
+  const table = Prisma.raw(JSON.stringify(name));
+  const stored = Prisma.sql`EXISTS (SELECT 1 FROM ${table})`;
+  const outbound: StatementPart[] = [];
+  if (sent) {
+    for (const hook of outboundHooks) {
+      const part = hook.inStatement ? hook.inStatement({ conversation, message, now, probes: plan.probes, sent: stored }) : 'transaction';
+      if (part === 'transaction') return 'transaction';
+      if (part) outbound.push(part);
+    }
+  }
+  let delivered = false;
+  const insert: StatementPart = {
+    ctes: Prisma.sql`${table} AS (
+      INSERT INTO "Message" ("id", "conversationId", "direction", "kind", "text", "senderId", "status", "autoMessageId", "suggestedQuestionIds", "createdAt")
+      SELECT ${message.id}::uuid, conv."id", 'OUTBOUND', 'TEXT', ${text}, NULL, ${message.status}::"MessageStatus", ${autoMessageId}::uuid, '{}', ${iso(now)}
+      FROM conv WHERE ${allowed}
+      RETURNING "id")`,
+    result: Prisma.sql`(SELECT count(*)::int FROM ${table})`,
+    after: (count) => {
+      delivered = sent && Number(count) === 1;
+      if (!delivered) return;
+      events.add('inbox', conversation.accountId, { type: 'MESSAGE_SENT', conversationId: conversation.id, messageId: message.id });
+      events.add('conversation', conversation.id, { type: 'MESSAGE', conversationId: conversation.id, messageId: message.id });
+    },
+    // the window's first slot and the last message (the conversation's update is the statement's own)
+    conversation: sent
+      ? {
+          windowRepliesUsed: Prisma.sql`CASE WHEN ${allowed} THEN 1 ELSE 0 END`,
+          lastMessageId: Prisma.sql`CASE WHEN ${allowed} THEN ${message.id}::uuid ELSE ${plan.message.id}::uuid END`,
+        }
+      : undefined,
+  };
+  // the outbound hooks' after-commit work happens only for a message that went out
+  const hooks = outbound.map((part) => ({ ...part, after: part.after && ((value: unknown) => delivered && part.after!(value)) }));
+  return { part: mergeParts([insert, ...hooks]), sent, stored };
 }
 
 /**
@@ -497,7 +594,7 @@ async function storeOutbound(deps: Deps, senderId: string | null, conversationId
         ...(current.state === 'REQUEST' ? { state: 'OPEN', acceptedAt: now } : {}),
       },
     });
-    for (const hook of outboundHooks) await hook(tx, { conversation: current, message: created, now });
+    for (const hook of outboundHooks) await hook.run(tx, { conversation: current, message: created, now });
     events.add('inbox', current.accountId, { type: 'MESSAGE_SENT', conversationId, messageId: created.id });
     events.add('conversation', conversationId, { type: 'MESSAGE', conversationId, messageId: created.id });
     return created;
