@@ -326,7 +326,9 @@ async function main() {
           .replace(/`/g, "'")}\``,
       );
     log('');
-    const constant = new Set([...counts.values(), deep]).size === 1;
+    // no statement per row: the same count for every page size; a later page reads the
+    // caller's access in its own statement (the first page joins it to the page)
+    const constant = new Set(counts.values()).size === 1 && deep <= [...counts.values()][0] + 1;
 
     // ── bursts of inbound messages: keyword rules on, then off ──
     const texts = [
@@ -417,7 +419,7 @@ async function main() {
       figures,
     });
     if (!constant) {
-      console.error(`FAIL: statements per inbox request vary with the page size: ${JSON.stringify([...counts])}, page 2: ${deep}`);
+      console.error(`FAIL: statements per inbox request grow with the page size or the page: ${JSON.stringify([...counts])}, page 2: ${deep}`);
       process.exitCode = 1;
     }
     if (failures > 0) {
