@@ -58,7 +58,9 @@ export function useSizeLimits(limits: SizeLimits): Plugin {
       if (request.method !== 'POST' || isMultipart(request)) return;
       const declared = Number(request.headers.get('content-length'));
       if (declared > limits.maxBodyBytes) throw bodyTooLarge(limits.maxBodyBytes);
-      if (!requestParser || !request.body) return;
+      // a declared length within the cap is all Node's HTTP parser reads as this body (bytes past
+      // it are the next request's): only a body without one (chunked) needs counting
+      if (request.headers.has('content-length') || !requestParser || !request.body) return;
       const parse = requestParser;
       setRequestParser((req) => parse(countingRequest(req, limits.maxBodyBytes, fetchAPI)));
     },
