@@ -148,6 +148,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       maskError: (error, message, isDev) => (isTransientDatabaseError(error) ? withLocation(transientRefusal(error)!, error) : (codedInputError(error) ?? maskError(error, message, isDev))),
     },
     fetchAPI: createFetch({ formDataLimits: { fileSize: config.maxUploadBytes, files: 20, fieldSize: config.sizeLimits.maxBodyBytes } }),
+    // useSizeLimits applies yoga's 25 MB request cap itself (yoga's would wrap every body a second time)
+    maxRequestBodySize: false,
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
     plugins: [
       recorder.plugin,
