@@ -25,6 +25,7 @@
 //   BENCH_DM_RATES=50,500 BENCH_DM_SECONDS=10 BENCH_SOCKETS=100 BENCH_SUBSCRIPTIONS_PER_SOCKET=100 npm run bench:live
 //   BENCH_ONLY=fanout BENCH_APP_FLAGS=--cpu-prof npm run bench:live   (BENCH_ONLY=dm|fanout)
 //   BENCH_ONLY=dm BENCH_SCENARIOS=postgres npm run bench:live   (BENCH_SCENARIOS: pglite,postgres,redis)
+//   BENCH_APP_ENV='{"METRICS":"false"}' npm run bench:live   (more settings for the app instances: a feature's cost)
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
@@ -152,6 +153,8 @@ async function serve() {
     REDIS_URL: redisUrl,
     AUTH_SECRET: SECRET,
     LOG_LEVEL: 'fatal',
+    // BENCH_APP_ENV: more settings for the app instances as JSON, e.g. {"METRICS":"false","COST_LIMIT":"false"}
+    ...(JSON.parse(process.env.BENCH_APP_ENV ?? '{}') as Record<string, string>),
   });
   const app = await createApp(config, { pgliteDataDir: databaseUrl ? undefined : 'memory://' });
   let raw: WebSocketServer | undefined;

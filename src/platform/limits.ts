@@ -17,23 +17,44 @@ interface Oversized {
   max: number;
 }
 
-function oversizedPageArgument(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): Oversized | null {
-  let found: Oversized | null = null;
-  const valueOf = (node: ValueNode): unknown => (node.kind === Kind.INT ? Number(node.value) : node.kind === Kind.VARIABLE ? variables?.[node.name.value] : null);
+/** A `first`/`last` argument of a document: its field's cap and what gives its value. */
+interface PageArgument {
+  argument: string;
+  max: number;
+  value: ValueNode;
+}
+
+/** each document's page arguments in document order, found once (a TypeInfo walk of the whole document) */
+const pageArgumentsOf = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, PageArgument[]>>();
+
+function pageArguments(schema: GraphQLSchema, document: DocumentNode): PageArgument[] {
+  let bySchema = pageArgumentsOf.get(schema);
+  if (!bySchema) pageArgumentsOf.set(schema, (bySchema = new WeakMap()));
+  let found = bySchema.get(document);
+  if (found) return found;
+  found = [];
   const typeInfo = new TypeInfo(schema);
   visit(
     document,
     visitWithTypeInfo(typeInfo, {
       Argument(node) {
-        if (found || (node.name.value !== 'first' && node.name.value !== 'last')) return;
+        if (node.name.value !== 'first' && node.name.value !== 'last') return;
         const declared = typeInfo.getFieldDef()?.extensions?.maxPageSize;
-        const max = typeof declared === 'number' ? declared : MAX_PAGE_SIZE;
-        const value = valueOf(node.value);
-        if (typeof value === 'number' && (value > max || value < 0)) found = { argument: node.name.value, max };
+        found!.push({ argument: node.name.value, max: typeof declared === 'number' ? declared : MAX_PAGE_SIZE, value: node.value });
       },
     }),
   );
+  bySchema.set(document, found);
   return found;
+}
+
+function oversizedPageArgument(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | null | undefined): Oversized | null {
+  const valueOf = (node: ValueNode): unknown => (node.kind === Kind.INT ? Number(node.value) : node.kind === Kind.VARIABLE ? variables?.[node.name.value] : null);
+  for (const { argument, max, value: node } of pageArguments(schema, document)) {
+    const value = valueOf(node);
+    if (typeof value === 'number' && (value > max || value < 0)) return { argument, max };
+  }
+  return null;
 }
 
 function refusal({ argument, max }: Oversized) {

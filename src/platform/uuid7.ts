@@ -9,9 +9,17 @@ const bytes = new Uint8Array(16);
 const RANDOM_BITS = 74n;
 let last = { ms: -1, counter: 0n };
 
+/** random bytes drawn from the system in blocks (one call per id made a syscall per message) */
+const pool = Buffer.alloc(10 * 256);
+let pooled = 0;
+
 function randomCounter(): bigint {
-  randomFillSync(bytes, 6, 10);
-  const hex = Buffer.from(bytes.subarray(6)).toString('hex');
+  if (pooled === 0) {
+    randomFillSync(pool);
+    pooled = pool.length;
+  }
+  pooled -= 10;
+  const hex = pool.toString('hex', pooled, pooled + 10);
   // 80 random bits, the top one cleared: room to count up
   return BigInt(`0x${hex}`) & ((1n << (RANDOM_BITS - 1n)) - 1n);
 }

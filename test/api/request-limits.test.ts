@@ -176,4 +176,28 @@ describe('uploads', () => {
     expect(response.data?.galleryPhotosAdd.userErrors).toEqual([]);
     expect(await t.db.galleryPhoto.count({ where: { accountId: localId(accountId) } })).toBe(1);
   });
+
+  it('a multipart request declaring more than 25 MB is refused with 413 before its body is read', async () => {
+    const token = await t.token('size.owner');
+    const before = await t.db.galleryPhoto.count();
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = http.request(t.url, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(26_000_000), 'graphql-require-preflight': '1', authorization: `Bearer ${token}` },
+      });
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => {
+          resolve({ status: response.statusCode!, body: text });
+          request.destroy();
+        });
+      });
+      request.on('error', reject);
+      request.write('--x\r\n');
+    });
+    expect(status).toBe(413);
+    expect(JSON.parse(body).errors).toEqual([expect.objectContaining({ message: 'Request body too large', extensions: { code: 'REQUEST_ENTITY_TOO_LARGE' } })]);
+    expect(await t.db.galleryPhoto.count()).toBe(before);
+  });
 });
