@@ -16,14 +16,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
 import { createApp } from '../../src/app.ts';
 import type { Prisma } from '../../src/generated/prisma/client.ts';
 import { loadConfig } from '../../src/config.ts';
 import { throwawayPostgres } from './database.ts';
 import { fullSize, report, sized, type BenchFigure } from './report.ts';
 import { accepted, gql as request, percentile } from './http.ts';
+import { wrapPg, wrapPglite, type Seen } from '../../test/support/statements.ts';
 
 // quick sizes (npm run bench) unless BENCH_SIZE=full or the variable is set
 const CONVERSATIONS = sized('BENCH_CONVERSATIONS', 2_000, 10_000);
@@ -41,37 +40,11 @@ const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
 
 let statements = 0;
 let recording: string[] | null = null;
-const seen = (sql: unknown) => {
+const seen: Seen = (sql) => {
   statements += 1;
   recording?.push(String(sql).replace(/\s+/g, ' '));
+  return null;
 };
-
-/** Counts every statement PGlite runs, inside transactions too. */
-function countPglite(pglite: PGlite) {
-  const wrap = <T extends { query: PGlite['query']; exec: PGlite['exec'] }>(target: T) => {
-    const query = target.query.bind(target);
-    const exec = target.exec.bind(target);
-    target.query = ((sql: string, ...rest: unknown[]) => (seen(sql), (query as (...a: unknown[]) => unknown)(sql, ...rest))) as T['query'];
-    target.exec = ((sql: string, ...rest: unknown[]) => (seen(sql), (exec as (...a: unknown[]) => unknown)(sql, ...rest))) as T['exec'];
-  };
-  wrap(pglite);
-  const transaction = pglite.transaction.bind(pglite);
-  pglite.transaction = ((callback: (tx: never) => unknown) =>
-    transaction(async (tx) => {
-      wrap(tx as never);
-      return callback(tx as never);
-    })) as PGlite['transaction'];
-}
-
-/** Counts every statement the pg driver sends (the pool's clients included). */
-function countPg() {
-  const query = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
-    const first = args[0] as string | { text?: string };
-    seen(typeof first === 'string' ? first : first?.text);
-    return (query as (...a: unknown[]) => unknown).apply(this, args);
-  } as typeof query;
-}
 
 // ───────────── load ─────────────
 
@@ -157,8 +130,8 @@ async function main() {
   });
   const app = await createApp(config, { pgliteDataDir: postgres ? undefined : 'memory://' });
   const engine = app.database.pglite ? 'PGlite (in memory)' : 'PostgreSQL';
-  if (app.database.pglite) countPglite(app.database.pglite);
-  else countPg();
+  if (app.database.pglite) wrapPglite(app.database.pglite, seen);
+  else wrapPg(seen);
   const db = app.services.db;
   const gql = <T = any>(token: string, query: string, variables?: Record<string, unknown>) => request<T>(app.url, token, query, variables);
   const token = (sub: string, handle: string, roles: string[] = []) => app.services.auth.mint({ sub, handle, roles });

@@ -1,6 +1,6 @@
 // The SQL statements an app sends, counted at the driver (PGlite's query/exec, inside its
 // transactions too, or every pg client of the process: BEGIN and COMMIT are statements), as
-// scripts/bench/inbox.ts counts them. Tests assert how many round trips an operation takes,
+// scripts/bench/inbox.ts counts them (with the same hooks). Tests assert how many round trips an operation takes,
 // and may hold the operation right after one of its statements to let a concurrent change
 // commit in between (nothing is mocked: the statements run as sent).
 import type { PGlite } from '@electric-sql/pglite';
@@ -44,13 +44,14 @@ export function watchStatements(t: TestApp): StatementWatch {
 }
 
 /** records a statement; returns the action to run before its answer is handed back, if any */
-type Seen = (sql: unknown) => (() => Promise<unknown>) | null;
+export type Seen = (sql: unknown) => (() => Promise<unknown>) | null;
 
 /** the answer (a promise) handed back once `action` has run */
 const after = <R>(answer: R, action: (() => Promise<unknown>) | null): R =>
   action && answer instanceof Promise ? (answer.then(async (value) => (await action(), value)) as R) : answer;
 
-function wrapPglite(pglite: PGlite, seen: Seen) {
+/** Hooks every statement PGlite runs, inside its transactions too (scripts/bench/inbox.ts counts with it as well). */
+export function wrapPglite(pglite: PGlite, seen: Seen) {
   const wrap = <T extends { query: PGlite['query']; exec: PGlite['exec'] }>(target: T) => {
     const query = target.query.bind(target) as (...a: unknown[]) => unknown;
     const exec = target.exec.bind(target) as (...a: unknown[]) => unknown;
@@ -67,7 +68,8 @@ function wrapPglite(pglite: PGlite, seen: Seen) {
 }
 
 let pgWrapped: Seen | null = null;
-function wrapPg(seen: Seen) {
+/** Hooks every statement the pg driver sends from this process (the pool's clients included). */
+export function wrapPg(seen: Seen) {
   // one wrapper per process (test files run in their own workers); the latest watch counts
   const first = !pgWrapped;
   pgWrapped = seen;
