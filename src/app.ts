@@ -105,7 +105,7 @@ function withLocation(refusal: GraphQLError, error: unknown): GraphQLError {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: undefined });
-  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, poolSize: config.poolSize, statementCacheSize: config.statementCacheSize, dataDir: config.dataDir, loadDataDir: options.loadDataDir, pgliteDataDir: options.pgliteDataDir, logger });
   const metrics = createMetrics();
   const pubsub = await openPubSub(config.redisUrl, logger, config.observability.metrics ? (lagMs) => metrics.pubsubLagSeconds.observe(lagMs / 1000) : undefined);
   const limits = config.callerLimits;

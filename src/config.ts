@@ -34,6 +34,8 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  /** statements prepared once per PostgreSQL connection (0: none, e.g. behind a pooler that cannot keep them) */
+  DATABASE_STATEMENT_CACHE: z.coerce.number().int().min(0).max(10_000).default(256),
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   MEDIA_DIR: z.string().min(1).optional(),
   PUBLIC_URL: optionalUrl(['http', 'https']),
@@ -90,6 +92,8 @@ export interface Config {
   databaseUrl?: string;
   /** PostgreSQL connections per instance */
   poolSize: number;
+  /** distinct statements prepared on each PostgreSQL connection (0: none) */
+  statementCacheSize: number;
   redisUrl?: string;
   mediaDir: string;
   /** origin used in links the API hands out; defaults to http://localhost:<port> */
@@ -157,6 +161,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     databaseUrl: env.DATABASE_URL,
     poolSize: env.DATABASE_POOL_SIZE,
+    statementCacheSize: env.DATABASE_STATEMENT_CACHE,
     redisUrl: env.REDIS_URL,
     mediaDir: path.resolve(env.MEDIA_DIR ?? path.join(dataDir, 'media')),
     publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),

@@ -10,6 +10,7 @@ import { lockDataDir } from './data-dir-lock.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { databaseStartupError } from './startup-errors.ts';
 import { outageLog } from './outage.ts';
+import { statementCache } from './statement-cache.ts';
 import type { Logger } from 'pino';
 
 export type Db = PrismaClient;
@@ -26,6 +27,8 @@ export interface DbTarget {
   pgliteDataDir?: string;
   /** PostgreSQL connections per instance */
   poolSize?: number;
+  /** distinct statements prepared on each PostgreSQL connection (statement-cache.ts); 0 or absent: none */
+  statementCacheSize?: number;
   /** where the loss and return of PostgreSQL connections are logged */
   logger?: Pick<Logger, 'warn' | 'info'>;
 }
@@ -57,7 +60,10 @@ export async function openAdapterFactory(target: DbTarget): Promise<{ factory: S
     const pool = new pg.Pool({ connectionString: target.databaseUrl, max: target.poolSize ?? 10, connectionTimeoutMillis: 5000, keepAlive: true });
     survivePostgresOutages(pool, target.logger);
     const poolUse = () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 });
-    return { factory: new PrismaPg(pool), poolUse, close: () => pool.end() };
+    const cache = target.statementCacheSize ? statementCache(target.statementCacheSize) : undefined;
+    // the adapter's type says string, but it hands the value to pg's `name`, where undefined means unnamed
+    const factory = new PrismaPg(pool, cache && { statementNameGenerator: cache.nameOf as (query: { sql: string }) => string });
+    return { factory, poolUse, close: () => pool.end() };
   }
   const dir = target.pgliteDataDir ?? path.join(target.dataDir, 'pglite');
   // PGlite creates only the last folder of its path
@@ -123,7 +129,8 @@ async function openAndMigrate(target: DbTarget, options: { migrate?: boolean }):
         // the schema engine takes a session-level advisory lock and never releases it: on a pooled
         // connection it would outlive the migration and block every other instance's start, so
         // migrate over a connection of its own and close it
-        const migrator = await openAdapterFactory(target);
+        // (without prepared statements: they would outlive the tables the migration changes)
+        const migrator = await openAdapterFactory({ ...target, statementCacheSize: 0 });
         try {
           await applyMigrations(migrator.factory);
         } finally {
