@@ -5,11 +5,14 @@
 if (process.send) {
   // SQL statements sent by the pg driver (the app's pool shares this module instance)
   let statements = 0;
+  // the last statement with parameters (text and values), for a bare-stack floor of the same work
+  let last = null;
   const pg = await import('pg').then((m) => m.default).catch(() => null);
   if (pg) {
     const query = pg.Client.prototype.query;
     pg.Client.prototype.query = function (...args) {
       statements += 1;
+      if (args[0]?.values?.length) last = args[0];
       return query.apply(this, args);
     };
   }
@@ -24,6 +27,8 @@ if (process.send) {
       process.send({ probe: 'memoryStart' });
     } else if (message?.probe === 'statements') {
       process.send({ probe: 'statements', count: statements });
+    } else if (message?.probe === 'lastStatement') {
+      process.send({ probe: 'lastStatement', text: last?.text, values: last?.values });
     } else if (message?.probe === 'memoryReport') {
       sample();
       clearInterval(sampler);

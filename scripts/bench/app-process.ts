@@ -42,6 +42,8 @@ export interface AppProcess {
   memoryReport(): Promise<Record<string, number>>;
   /** SQL statements the app's pg clients have sent so far (PostgreSQL only) */
   statements(): Promise<number>;
+  /** the last statement with parameters the app's pg clients sent (PostgreSQL only) */
+  lastStatement(): Promise<{ text?: string; values?: unknown[] }>;
   stop(): Promise<void>;
 }
 
@@ -92,6 +94,7 @@ export async function startAppProcess(
     memoryStart: async (intervalMs) => void (await ask('memoryStart', { intervalMs })),
     memoryReport: async () => (await ask<{ peaks: Record<string, number> }>('memoryReport')).peaks,
     statements: async () => (await ask<{ count: number }>('statements')).count,
+    lastStatement: () => ask<{ text?: string; values?: unknown[] }>('lastStatement'),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM'); // main.ts shuts down gracefully

@@ -203,9 +203,20 @@ async function main() {
       return (await app.statements()) - before;
     };
     const statements = { page: await statementsOf(bodies.page, {}), inbox: await statementsOf(bodies.inbox, bearer) };
+    // the floor of the inbox page: the bare stack runs the app's own statement (bare-inbox.mjs)
+    const inboxStatement = await (async () => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        await fetch(app.url, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer }, body: bodies.inbox });
+        const last = await app.lastStatement();
+        if (last.text?.includes('LATERAL')) return last;
+      }
+      throw new Error('the inbox statement was not recorded');
+    })();
+    const floor = await startAppProcess({ DATABASE_URL: database.url, AUTH_SECRET: SECRET, BARE_STATEMENT: JSON.stringify(inboxStatement) }, [], { entry: path.join(here, 'bare-inbox.mjs') });
+    servers.push(floor);
 
-    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
-    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
+    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'inboxFloor' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
+    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], inboxFloor: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
     const only = process.env.BENCH_READS_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
@@ -216,6 +227,7 @@ async function main() {
         ['page', app, bodies.page, {}],
         ['pagePlain', plain, bodies.page, {}],
         ['inbox', app, bodies.inbox, bearer],
+        ['inboxFloor', floor, bodies.inbox, bearer],
         ['inboxPlain', plain, bodies.inbox, bearer],
         ['pageBare', bare, bodies.page, {}],
         ['inboxBare', bare, bodies.inbox, bearer],
@@ -267,6 +279,7 @@ async function main() {
         vsHello('viewer', 'authenticated `{ viewer { handle } }`'),
         vsHello('page', 'public `businessPage(handle)`', 0.5),
         vsHello('inbox', '`inbox(first: 20)` for an agent', 0.25),
+        vsHello('inboxFloor', 'floor: the inbox page on the bare stack (HTTP, jose, the app\'s one statement over pg, the same JSON; `bare-inbox.mjs`)'),
         flagCost('page', 'npm start flags, `businessPage` CPU'),
         flagCost('inbox', 'npm start flags, `inbox` CPU'),
         observabilityCost('page', 'operation log + metrics, `businessPage` CPU'),
