@@ -2,13 +2,17 @@
 // GraphQL, tokens or rules — an HTTP POST with a JSON body, one INSERT into "Message" over a pg
 // pool as large as the app's, one PUBLISH to Redis (the fan-out's half), a JSON answer. Run as
 // one and as two processes under the same closed-loop load, it measures how much a second
-// process can add on this machine (POST on PORT; DATABASE_URL, REDIS_URL).
+// process can add on this machine, and at the app's sustained rates what a DM costs the bare
+// stack's process (POST on PORT; DATABASE_URL; REDIS_URL, without which the event is handed to
+// an in-process emitter, as the app's one-instance pub/sub does).
 import { createServer } from 'node:http';
+import { EventEmitter } from 'node:events';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
-const redis = new Redis(process.env.REDIS_URL);
+const redis = process.env.REDIS_URL ? new Redis(process.env.REDIS_URL) : null;
+const local = new EventEmitter();
 const server = createServer(async (request, response) => {
   let body = '';
   for await (const chunk of request) body += chunk;
@@ -26,11 +30,13 @@ const server = createServer(async (request, response) => {
       text,
       senderId,
     ]);
-    await redis.publish('bare-dm', JSON.stringify({ id: row.id, text }));
+    const event = JSON.stringify({ id: row.id, text });
+    if (redis) await redis.publish('bare-dm', event);
+    else local.emit('bare-dm', event);
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ data: { id: row.id } }));
   } catch (error) {
     response.writeHead(500).end(String(error));
   }
 });
 server.listen(Number(process.env.PORT), process.env.HOST ?? '127.0.0.1', () => process.send?.({ ready: true }));
-process.on('SIGTERM', () => server.close(() => Promise.all([pool.end(), redis.quit()]).then(() => process.exit(0))));
+process.on('SIGTERM', () => server.close(() => Promise.all([pool.end(), redis?.quit()]).then(() => process.exit(0))));

@@ -520,6 +520,47 @@ async function bareScaling(databaseUrl: string) {
   return { one, two, ratio: two.perSecond / one.perSecond };
 }
 
+/**
+ * The floor for CPU per DM: the bare stack's DM (bare-dm.mjs), one process, at each sustained
+ * rate of the app's run, open loop for the same time. CPU ms per DM of the server process: what
+ * this machine charges a process that is woken for every DM, apart from anything the app does.
+ */
+async function bareAtRates(databaseUrl: string, redisUrl: string | undefined) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  const {
+    rows: [c],
+  } = await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`);
+  await pool.end();
+  const server = await startAppProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, [], { entry: path.join(root, 'scripts/bench/bare-dm.mjs') });
+  try {
+    // the same client as the app's run (fetch, keep-alive)
+    const post = (i: number) =>
+      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: c.id, senderId: c.userId, text: `bare:${i}` }) }).then((r) => void r.text());
+    for (let i = 0; i < 2000; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => post(i + k))); // warm-up
+    const results: { rate: number; cpuMs: number }[] = [];
+    for (const rate of RATES) {
+      const total = rate * SECONDS;
+      const pending: Promise<void>[] = [];
+      let issued = 0;
+      const [started, cpu0] = [clock(), cpuSeconds(server.pid)];
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          for (const due = Math.min(total, Math.floor(((clock() - started) / 1000) * rate)); issued < due; ) pending.push(post(issued++));
+          if (issued >= total) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 2);
+      });
+      await Promise.all(pending);
+      results.push({ rate, cpuMs: ((cpuSeconds(server.pid) - cpu0) * 1000) / total });
+    }
+    return results;
+  } finally {
+    await server.stop();
+  }
+}
+
 async function dmLatency(scenario: Scenario) {
   const database = scenario.postgres ? await throwawayDatabase(process.env.DATABASE_URL!) : null;
   const instance = JSON.stringify({ databaseUrl: database?.url, redisUrl: scenario.redis ? process.env.REDIS_URL : undefined });
@@ -686,7 +727,8 @@ async function dmLatency(scenario: Scenario) {
     await host.dispose();
     const floor = await sqlInsertFloor(database?.url);
     const bare = scenario.instances === 2 && database ? await bareScaling(database.url) : null;
-    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, bare, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
+    const bareRates = scenario.instances === 1 && database ? await bareAtRates(database.url, scenario.redis ? process.env.REDIS_URL : undefined) : null;
+    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, bare, bareRates, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
   } finally {
     for (const server of servers) await server.stop();
     await database?.drop();
@@ -853,6 +895,23 @@ async function main() {
           met: r.scenario.instances === 2 ? (ratioToOne ?? 0) >= 1.6 : r.scenario.postgres ? r.saturation.perSecond >= 250 : undefined,
         },
       );
+    }
+    for (const r of runs) {
+      if (!r.bareRates) continue;
+      // the app's CPU per DM at each sustained rate, against the bare stack's at the same rate
+      for (const x of r.rates) {
+        const bare = r.bareRates.find((b) => b.rate === x.rate);
+        dmFigures.push({
+          name: `app CPU per viewer DM at ${x.rate}/s, ${r.scenario.name}`,
+          value: x.cpuMs,
+          unit: 'ms / DM',
+          target: '≤ 3 ms',
+          baseline: bare ? `bare stack DM at ${x.rate}/s: ${bare.cpuMs.toFixed(2)} ms (\`bare-dm.mjs\`)` : undefined,
+          ratio: bare ? x.cpuMs / bare.cpuMs : undefined,
+          cpuMsPerOp: x.cpuMs,
+          met: x.cpuMs <= 3,
+        });
+      }
     }
     for (const { bare } of runs) {
       if (!bare) continue;

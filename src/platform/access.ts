@@ -56,11 +56,16 @@ export const accountAccessSql = (userId: string, accountIds: string[]) => Prisma
 
 /** The per-operation memory of knownAccountRole. */
 function accountRoleMemo() {
-  const granted = new Set<string>();
-  const key = (accountId: string, roles: readonly MemberRole[]) => `${accountId}:${roles.join()}`;
+  // account → the role lists granted on it; asked once per field of a page's rows, so no key
+  // strings are built: role lists are the scope declarations' constants, compared by content
+  const granted = new Map<string, (readonly MemberRole[])[]>();
+  const sameRoles = (a: readonly MemberRole[], b: readonly MemberRole[]) => a === b || (a.length === b.length && a.every((role, i) => role === b[i]));
   return {
-    remember: (accountId: string, roles: readonly MemberRole[], allowed: boolean) => (allowed && granted.add(key(accountId, roles)), allowed),
-    known: (accountId: string, roles: readonly MemberRole[]) => (granted.has(key(accountId, roles)) ? (true as const) : undefined),
+    remember(accountId: string, roles: readonly MemberRole[], allowed: boolean) {
+      if (allowed) granted.set(accountId, [...(granted.get(accountId) ?? []), roles]);
+      return allowed;
+    },
+    known: (accountId: string, roles: readonly MemberRole[]) => (granted.get(accountId)?.some((known) => sameRoles(known, roles)) ? (true as const) : undefined),
   };
 }
 

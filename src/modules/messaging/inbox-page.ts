@@ -57,9 +57,15 @@ function conditions(filter: InboxFilterValues): Prisma.Sql[] {
   return where;
 }
 
-function pick(row: Record<string, unknown>, fields: string[], prefix: string) {
+/** [field, column] pairs of a prefixed column list (the prefixed names built once, not per row) */
+const keysOf = (fields: string[], prefix: string) => fields.map((name) => [name, prefix + name] as const);
+const conversationKeys = keysOf(conversationFields, '');
+const userKeys = keysOf(userFields, 'u.');
+const messageKeys = keysOf(messageFields, 'm.');
+
+function pick(row: Record<string, unknown>, keys: (readonly [string, string])[]) {
   const out: Record<string, unknown> = {};
-  for (const name of fields) out[name] = row[prefix + name];
+  for (const [name, column] of keys) out[name] = row[column];
   return out;
 }
 
@@ -86,9 +92,9 @@ function pageSql(filter: InboxFilterValues, window: PageWindow): Prisma.Sql {
 /** Rows of pageSql as Prisma would return them, in page order. */
 function toPage(rows: Record<string, unknown>[], window: PageWindow): InboxRow[] {
   const page = rows.map((row) => {
-    const conversation = pick(row, conversationFields, '') as InboxRow;
-    conversation.user = pick(row, userFields, 'u.') as User;
-    conversation.lastMessage = row['m.id'] ? (pick(row, messageFields, 'm.') as Message) : null;
+    const conversation = pick(row, conversationKeys) as InboxRow;
+    conversation.user = pick(row, userKeys) as User;
+    conversation.lastMessage = row['m.id'] ? (pick(row, messageKeys) as Message) : null;
     return conversation;
   });
   return window.take < 0 ? page.reverse() : page;
