@@ -11,6 +11,7 @@ import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { databaseStartupError } from './startup-errors.ts';
 import { outageLog } from './outage.ts';
 import { statementCache } from './statement-cache.ts';
+import { sendHotStatementsDirectly } from './hot-sql.ts';
 import type { Logger } from 'pino';
 
 export type Db = PrismaClient;
@@ -142,6 +143,9 @@ async function openAndMigrate(target: DbTarget, options: { migrate?: boolean }):
     // point at the caller, which cost ~5% of the CPU of a DM under load
     const prisma = new PrismaClient({ adapter: opened.factory, errorFormat: 'minimal' });
     await prisma.$connect();
+    // on PostgreSQL the hot statements skip the client's pipeline (hot-sql.ts); the adapter
+    // shares the pool, so the pool's end closes it too
+    if (target.databaseUrl) sendHotStatementsDirectly(prisma, await opened.factory.connect());
     let closing: Promise<void> | undefined;
     return {
       prisma,

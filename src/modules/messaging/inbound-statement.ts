@@ -18,6 +18,7 @@
 import { Prisma } from '../../generated/prisma/client.ts';
 import type { Conversation, Message } from '../../generated/prisma/client.ts';
 import type { Db } from '../../platform/db.ts';
+import { hotRows } from '../../platform/hot-sql.ts';
 import type { PendingEvents } from '../../platform/events.ts';
 import type { Runtime } from '../../platform/runtime.ts';
 
@@ -148,7 +149,7 @@ export async function storeInOneStatement(db: Db, plan: InboundPlan, parts: Stat
     SELECT ${assertion(Prisma.sql`(SELECT count(*) FROM msg) = 1`)} AS "stored"${Prisma.join(results, '')}`;
   let row: Record<string, unknown>;
   try {
-    [row] = await db.$queryRaw<Record<string, unknown>[]>(statement);
+    [row] = await hotRows<Record<string, unknown>>(db, statement);
   } catch (error) {
     if (isFailedAssertion(error)) return false;
     throw error;

@@ -6,6 +6,7 @@ import { Prisma } from '../../generated/prisma/client.ts';
 import type { Conversation, ConversationOrigin, ConversationState, Message, User } from '../../generated/prisma/client.ts';
 import { accountAccessSql, type AccountAccessRow } from '../../platform/access.ts';
 import type { Db } from '../../platform/db.ts';
+import { hotRows } from '../../platform/hot-sql.ts';
 
 export interface InboxFilterValues {
   accountId: string;
@@ -106,7 +107,7 @@ function toPage(rows: Record<string, unknown>[], window: PageWindow): InboxRow[]
  * `take` reads backwards from the cursor and returns the rows in page order.
  */
 export async function inboxPage(db: Db, filter: InboxFilterValues, window: PageWindow): Promise<InboxRow[]> {
-  return toPage(await db.$queryRaw<Record<string, unknown>[]>(pageSql(filter, window)), window);
+  return toPage(await hotRows<Record<string, unknown>>(db, pageSql(filter, window)), window);
 }
 
 const accessFields = ['organizationId', 'membershipId', 'role', 'restricted', 'accountIds'] as const;
@@ -118,10 +119,13 @@ const accessList = Prisma.raw(accessFields.map((name) => `acc."${name}" AS "acc.
  * that decision and dropped when it goes against the viewer; no account, no row at all.
  */
 export async function inboxPageWithAccess(db: Db, userId: string, filter: InboxFilterValues, window: PageWindow): Promise<{ access: AccountAccessRow | null; rows: InboxRow[] }> {
-  const rows = await db.$queryRaw<Record<string, unknown>[]>`
+  const rows = await hotRows<Record<string, unknown>>(
+    db,
+    Prisma.sql`
     SELECT ${accessList}, p.*
     FROM (${accountAccessSql(userId, [filter.accountId])}) acc
-    LEFT JOIN LATERAL (${pageSql(filter, window)}) p ON true`;
+    LEFT JOIN LATERAL (${pageSql(filter, window)}) p ON true`,
+  );
   if (rows.length === 0) return { access: null, rows: [] };
   const access = Object.fromEntries(accessFields.map((name) => [name, rows[0][`acc.${name}`]])) as unknown as AccountAccessRow;
   return { access, rows: toPage(rows[0].id == null ? [] : rows, window) };

@@ -6,6 +6,7 @@ import { Prisma, type Conversation, type Message } from '../../generated/prisma/
 import type { ConversationOrigin, MessageKind } from '../../generated/prisma/enums.ts';
 import type { Clock } from '../../platform/clock.ts';
 import type { Db, Tx } from '../../platform/db.ts';
+import { hotRows } from '../../platform/hot-sql.ts';
 import { PendingEvents } from '../../platform/events.ts';
 import { isUniqueViolation, refuse, refuseIfAny, userError, UserInputError, type UserError } from '../../platform/errors.ts';
 import { checkIdempotencyKey } from '../../platform/idempotency.ts';
@@ -312,7 +313,9 @@ interface PreCheck {
 async function preCheck(db: Db, userId: string, account: AccountRef): Promise<PreCheck | undefined> {
   const probes = inboundHooks.flatMap((hook) => (hook.probe ? [Prisma.sql`, ${hook.probe.sql} AS ${Prisma.raw(JSON.stringify(hook.probe.name))}`] : []));
   const where = 'id' in account ? Prisma.sql`a."id" = ${account.id}::uuid` : Prisma.sql`a."handle" = ${account.handle}`;
-  const [found] = await db.$queryRaw<PreCheck[]>`
+  const [found] = await hotRows<PreCheck>(
+    db,
+    Prisma.sql`
     SELECT a."id"::text AS "accountId", a."whoCanMessage"::text AS "whoCanMessage", a."handle",
            c."id"::text AS "conversationId", c."state"::text AS "conversationState", c."origin"::text AS "conversationOrigin", c."adId"::text AS "conversationAdId",
            c."lastUserMessageAt" IS NOT NULL AS "wroteBefore",
@@ -320,7 +323,8 @@ async function preCheck(db: Db, userId: string, account: AccountRef): Promise<Pr
            (SELECT u."handle" FROM "User" u WHERE u."id" = ${userId}::uuid) AS "senderHandle"
            ${Prisma.join(probes, '')}
     FROM "BusinessAccount" a LEFT JOIN "Conversation" c ON c."accountId" = a."id" AND c."userId" = ${userId}::uuid
-    WHERE ${where}`;
+    WHERE ${where}`,
+  );
   return found;
 }
 
