@@ -32,7 +32,13 @@ import { accepted, gql } from './http.ts';
 import { cpuSeconds, fullSize, report, sized, type BenchFigure } from './report.ts';
 
 const ROUNDS = sized('BENCH_ROUNDS', 3, 7);
-const REQUESTS = sized('BENCH_REQUESTS', 300, 2000);
+// rounds of a few hundred requests measure per-round costs more than requests (hello-world
+// yoga: ~1 ms of CPU per request in rounds of 300 against ~0.3 ms in rounds of 2,000)
+const REQUESTS = sized('BENCH_REQUESTS', 1000, 2000);
+/** requests per target in the uncounted first round: V8 optimises hello-world yoga only after a
+ * few thousand requests (its CPU per request falls from ~1 ms at 300 to ~0.3 ms at 3,000), so a
+ * warm-up of quick size would compare a cold baseline with the app */
+const WARMUP = sized('BENCH_WARMUP', 1500, 3000);
 const CLIENTS = sized('BENCH_CLIENTS', 8, 16);
 const CONVERSATIONS = 30;
 const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
@@ -41,7 +47,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** `total` POSTs (or GETs) from `clients` keep-alive connections; requests per second and the server's CPU per request. */
-async function load(server: { url: string; pid: number }, body: string, headers: Record<string, string>, method = 'POST') {
+async function load(server: { url: string; pid: number }, body: string, headers: Record<string, string>, method = 'POST', total = REQUESTS) {
   const url = new URL(server.url);
   const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const path = method === 'GET' ? `${url.pathname}?${body}` : url.pathname;
@@ -61,14 +67,14 @@ async function load(server: { url: string; pid: number }, body: string, headers:
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async () => {
-      while (next++ < REQUESTS) if ((await once()) >= 400) refused += 1;
+      while (next++ < total) if ((await once()) >= 400) refused += 1;
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  if (refused > 0) throw new Error(`${server.url} refused ${refused} of ${REQUESTS} requests: the figures would measure refusals`);
+  if (refused > 0) throw new Error(`${server.url} refused ${refused} of ${total} requests: the figures would measure refusals`);
   const used = cpuSeconds(server.pid) - cpu;
   agent.destroy();
-  return { perSecond: REQUESTS / seconds, cpuMs: (used * 1000) / REQUESTS };
+  return { perSecond: total / seconds, cpuMs: (used * 1000) / total };
 }
 
 const PAGE = `query ($h: String!) { businessPage(handle: $h) { handle displayName info { companyName website phone address category } gallery { title cover { url contentType size } photos { url contentType size } } } }`;
@@ -233,7 +239,7 @@ async function main() {
         ['inboxBare', bare, bodies.inbox, bearer],
       ];
       // BENCH_READS_ONLY=inbox,page: only these (e.g. while profiling)
-      for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers));
+      for (const [key, server, body, headers] of targets) if (!only || only.includes(key)) samples[key].push(await load(server, body, headers, 'POST', round < 0 ? WARMUP : REQUESTS));
     }
     if (only) return void console.log(JSON.stringify(samples, null, 1)); // partial runs only print
     const m = Object.fromEntries(
@@ -273,7 +279,7 @@ async function main() {
     const isolatedMs = isolatedObservabilityCostMs();
     report({
       title: 'HTTP read pages vs hello-world yoga',
-      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`, LOG_LEVEL=info and metrics on, its log stream drained through a pipe), the same app under plain \`node\`, the same app with logging and metrics off (LOG_LEVEL=warn, METRICS=false), and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${REQUESTS} requests per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
+      setup: `PostgreSQL; the app (npm start: \`node ${startFlags.join(' ')} dist/main.mjs\`, LOG_LEVEL=info and metrics on, its log stream drained through a pipe), the same app under plain \`node\`, the same app with logging and metrics off (LOG_LEVEL=warn, METRICS=false), and hello-world yoga (same flags), each its own process; ${CLIENTS} keep-alive clients, ${WARMUP} requests per target to warm up, then ${REQUESTS} per target per round, ${ROUNDS} rounds alternating, medians.${fullSize ? '' : ' Quick sizes.'}`,
       figures: [
         { name: 'hello-world yoga `{ hello }`', value: m.hello.perSecond, unit: 'requests/s', cpuMsPerOp: m.hello.cpuMs },
         vsHello('viewer', 'authenticated `{ viewer { handle } }`'),
