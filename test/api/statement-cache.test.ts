@@ -52,6 +52,24 @@ describe.runIf(onPostgres)('prepared statements', () => {
     expect(new Set(statements.map((s) => s.statement)).size).toBe(statements.length);
   });
 
+  it('keeps working when a migration adds columns under the prepared statements (a rolling deploy)', { timeout: 60_000 }, async () => {
+    t = await startApp({ env: { DATABASE_POOL_SIZE: '1' } });
+    const team = await dmTeam(t);
+    expect(await dmsThenInbox(t, team, ['mig_a', 'mig_b', 'mig_a'], 'before')).toEqual([
+      ['mig_a', 'before from mig_a'],
+      ['mig_b', 'before from mig_b'],
+    ]);
+    expect((await prepared(t)).length).toBeGreaterThan(0);
+    // what a newer instance's migration does while this one runs: PostgreSQL re-plans the
+    // prepared statements, and refuses only those whose result would change shape
+    for (const table of ['Conversation', 'Message', 'User', 'BusinessAccount']) await t.db.$executeRawUnsafe(`ALTER TABLE "${table}" ADD COLUMN "addedLater" integer`);
+    expect(await dmsThenInbox(t, team, ['mig_b', 'mig_c'], 'after')).toEqual([
+      ['mig_c', 'after from mig_c'],
+      ['mig_b', 'after from mig_b'],
+      ['mig_a', 'before from mig_a'],
+    ]);
+  });
+
   it('prepares at most DATABASE_STATEMENT_CACHE statements', { timeout: 60_000 }, async () => {
     t = await startApp({ env: { DATABASE_POOL_SIZE: '1', DATABASE_STATEMENT_CACHE: '3' } });
     const team = await dmTeam(t);
