@@ -484,16 +484,41 @@ async function sqlInsertFloor(url: string | undefined) {
 }
 
 /**
+ * Open loop: `issue(index)` for 0…total-1 on schedule, `rate` per second, whether or not the
+ * earlier ones were answered; resolves once all are issued, with their promises.
+ */
+async function openLoop(rate: number, total: number, issue: (index: number) => Promise<void>): Promise<Promise<void>[]> {
+  const pending: Promise<void>[] = [];
+  const started = clock();
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      for (const due = Math.min(total, Math.floor(((clock() - started) / 1000) * rate)); pending.length < due; ) pending.push(issue(pending.length));
+      if (pending.length >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 2);
+  });
+  return pending;
+}
+
+/** A conversation of the seeded database, for the bare stack's INSERTs. */
+async function firstConversation(databaseUrl: string): Promise<{ id: string; userId: string }> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+  try {
+    return (await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`)).rows[0];
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
  * The floor for the two-instance figure: the bare stack's DM (bare-dm.mjs: HTTP, one INSERT, one
  * Redis PUBLISH) under the same closed loop, first one process, then two with the requests
  * spread over both. DMs per second each, and CPU ms per DM of the server processes.
  */
 async function bareScaling(databaseUrl: string) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  const {
-    rows: [c],
-  } = await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`);
-  await pool.end();
+  const c = await firstConversation(databaseUrl);
   const entry = path.join(root, 'scripts/bench/bare-dm.mjs');
   const env = { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL };
   const run = async (processes: number) => {
@@ -526,11 +551,7 @@ async function bareScaling(databaseUrl: string) {
  * this machine charges a process that is woken for every DM, apart from anything the app does.
  */
 async function bareAtRates(databaseUrl: string, redisUrl: string | undefined) {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  const {
-    rows: [c],
-  } = await pool.query(`SELECT id, "userId" FROM "Conversation" LIMIT 1`);
-  await pool.end();
+  const c = await firstConversation(databaseUrl);
   const server = await startAppProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, [], { entry: path.join(root, 'scripts/bench/bare-dm.mjs') });
   try {
     // the same client as the app's run (fetch, keep-alive)
@@ -540,19 +561,8 @@ async function bareAtRates(databaseUrl: string, redisUrl: string | undefined) {
     const results: { rate: number; cpuMs: number }[] = [];
     for (const rate of RATES) {
       const total = rate * SECONDS;
-      const pending: Promise<void>[] = [];
-      let issued = 0;
-      const [started, cpu0] = [clock(), cpuSeconds(server.pid)];
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          for (const due = Math.min(total, Math.floor(((clock() - started) / 1000) * rate)); issued < due; ) pending.push(post(issued++));
-          if (issued >= total) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 2);
-      });
-      await Promise.all(pending);
+      const cpu0 = cpuSeconds(server.pid);
+      await Promise.all(await openLoop(rate, total, post));
       results.push({ rate, cpuMs: ((cpuSeconds(server.pid) - cpu0) * 1000) / total });
     }
     return results;
@@ -682,27 +692,13 @@ async function dmLatency(scenario: Scenario) {
       const requestMs: number[] = [];
       let failed = 0;
       let answered = 0;
-      let issued = 0;
-      const pending: Promise<void>[] = [];
       const [started, cpu0] = [clock(), appCpu()];
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          const due = Math.min(total, Math.floor(((clock() - started) / 1000) * rate));
-          while (issued < due) {
-            const index = issued++;
-            pending.push(
-              send(index).then(
-                () => void requestMs.push(clock() - run.sentAt[index]),
-                () => void failed++,
-              ),
-            );
-          }
-          if (issued >= total) {
-            clearInterval(timer);
-            resolve();
-          }
-        }, 2);
-      });
+      const pending = await openLoop(rate, total, (index) =>
+        send(index).then(
+          () => void requestMs.push(clock() - run.sentAt[index]),
+          () => void failed++,
+        ),
+      );
       const sendSeconds = (clock() - started) / 1000;
       pending.forEach((p) => p.then(() => answered++));
       await Promise.race([Promise.all(pending), sleep(DRAIN_MS)]);
