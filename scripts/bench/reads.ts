@@ -9,6 +9,10 @@
 //   - `{ viewer { handle } }` authenticated (HTTP, JWT, GraphQL; no database);
 //   - public `businessPage(handle)` (anonymous), info and a 6-photo gallery with its cover;
 //   - `inbox(first: 20)` for an agent (contact, last message, state, unread, replies left).
+// The inbox page has three floors beside it, each its own process running the app's own statement
+// (recorded from the app): the bare stack (`bare-inbox.mjs`: node:http, jose, pg, JSON) and the
+// chosen stack without the app (`yoga-inbox.mjs`: graphql-yoga and graphql-js, then the same with
+// graphql-jit). What the app adds to yoga is the gap between it and the latter.
 // The app runs as in production, with its operation log (LOG_LEVEL=info, stdout drained through
 // a pipe) and Prometheus metrics on; a fourth process, the same app with both off
 // (LOG_LEVEL=warn, METRICS=false), measures what they cost per read (target ≤ 5 % CPU).
@@ -220,9 +224,18 @@ async function main() {
     })();
     const floor = await startAppProcess({ DATABASE_URL: database.url, AUTH_SECRET: SECRET, BARE_STATEMENT: JSON.stringify(inboxStatement) }, [], { entry: path.join(here, 'bare-inbox.mjs') });
     servers.push(floor);
+    // the chosen stack's floor, with yoga's own executor and with graphql-jit (yoga-inbox.mjs)
+    const yogaInbox = async (jit: boolean) => {
+      const env = { NODE_ENV: 'production', DATABASE_URL: database.url, AUTH_SECRET: SECRET, BARE_STATEMENT: JSON.stringify(inboxStatement), YOGA_JIT: jit ? '1' : '' };
+      const server = await startAppProcess(env, [], { entry: path.join(here, 'yoga-inbox.mjs') });
+      servers.push(server);
+      return server;
+    };
+    const yogaFloor = await yogaInbox(false);
+    const yogaJit = await yogaInbox(true);
 
-    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'inboxFloor' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
-    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], inboxFloor: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
+    type Key = 'hello' | 'viewer' | 'page' | 'inbox' | 'inboxFloor' | 'inboxYoga' | 'inboxYogaJit' | 'pagePlain' | 'inboxPlain' | 'pageBare' | 'inboxBare';
+    const samples: Record<Key, { perSecond: number; cpuMs: number }[]> = { hello: [], viewer: [], page: [], inbox: [], inboxFloor: [], inboxYoga: [], inboxYogaJit: [], pagePlain: [], inboxPlain: [], pageBare: [], inboxBare: [] };
     const only = process.env.BENCH_READS_ONLY?.split(',');
     // one round not counted: JIT and caches warm in every process
     for (let round = -1; round < ROUNDS; round++) {
@@ -234,6 +247,8 @@ async function main() {
         ['pagePlain', plain, bodies.page, {}],
         ['inbox', app, bodies.inbox, bearer],
         ['inboxFloor', floor, bodies.inbox, bearer],
+        ['inboxYoga', yogaFloor, bodies.inbox, bearer],
+        ['inboxYogaJit', yogaJit, bodies.inbox, bearer],
         ['inboxPlain', plain, bodies.inbox, bearer],
         ['pageBare', bare, bodies.page, {}],
         ['inboxBare', bare, bodies.inbox, bearer],
@@ -286,6 +301,8 @@ async function main() {
         vsHello('page', 'public `businessPage(handle)`', 0.5),
         vsHello('inbox', '`inbox(first: 20)` for an agent', 0.25),
         vsHello('inboxFloor', 'floor: the inbox page on the bare stack (HTTP, jose, the app\'s one statement over pg, the same JSON; `bare-inbox.mjs`)'),
+        vsHello('inboxYoga', 'floor on the chosen stack: the same request through graphql-yoga and graphql-js (the selected fields in SDL, default resolvers), jose, the app\'s statement over pg; no Pothos, Prisma, authorization, log or metrics (`yoga-inbox.mjs`)'),
+        vsHello('inboxYogaJit', 'the same floor with graphql-jit executing (`@envelop/graphql-jit`, as the app runs queries)'),
         flagCost('page', 'npm start flags, `businessPage` CPU'),
         flagCost('inbox', 'npm start flags, `inbox` CPU'),
         observabilityCost('page', 'operation log + metrics, `businessPage` CPU'),

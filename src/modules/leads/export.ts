@@ -11,6 +11,7 @@ import { createAccess, managerRoles } from '../../platform/access.ts';
 import type { AppServices } from '../../platform/context.ts';
 import type { Db } from '../../platform/db.ts';
 import { refuse } from '../../platform/errors.ts';
+import { withTightHeapGrowth } from '../../platform/heap-growth.ts';
 
 export const EXPORT_WINDOW_DAYS = 90;
 export const EXPORT_LINK_TTL = '10m';
@@ -110,11 +111,13 @@ export function leadExportRoute(services: AppServices) {
     const where = { ...filter, submittedAfter: from, submittedBefore: to };
     let cursor: ExportCursor | null = null;
     try {
-      do {
-        const chunk = await nextChunk(services.db, accountId, where, cursor);
-        if (chunk.text && !res.write(chunk.text)) await once(res, 'drain', { signal: closed.signal }).catch(() => undefined);
-        cursor = chunk.next;
-      } while (cursor && !closed.signal.aborted);
+      await withTightHeapGrowth(async () => {
+        do {
+          const chunk = await nextChunk(services.db, accountId, where, cursor);
+          if (chunk.text && !res.write(chunk.text)) await once(res, 'drain', { signal: closed.signal }).catch(() => undefined);
+          cursor = chunk.next;
+        } while (cursor && !closed.signal.aborted);
+      });
     } catch (error) {
       // the 200 is already sent: cut the connection so that a failed export can never pass
       // for a complete (truncated) file, then let the server log the fault
