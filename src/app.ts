@@ -3,10 +3,9 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFetch } from '@whatwg-node/fetch';
-import { getOperationAST, GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, maskError } from 'graphql-yoga';
-import { useGraphQlJit } from '@envelop/graphql-jit';
 import { pino, type Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.ts';
@@ -29,6 +28,7 @@ import { useQueryLimits } from './platform/armor.ts';
 import { usePageSizeLimit } from './platform/limits.ts';
 import { useSizeLimits } from './platform/size-limits.ts';
 import { useETag } from './platform/etag.ts';
+import { useCompiledExecution } from './platform/compiled-execution.ts';
 import { codedInputError, useNoNulCharacters } from './platform/input-errors.ts';
 import { useSharedSubscriptionResults } from './platform/shared-results.ts';
 import { batchSocketWrites, sendSharedResult } from './platform/ws-frames.ts';
@@ -153,9 +153,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     maxRequestBodySize: false,
     // page sizes before armor: a literal first: 500 is refused for its size, not for its cost
     plugins: [
-      // queries run as compiled functions (graphql-jit); first, since it replaces the executor
-      // that the wrappers below wrap
-      useGraphQlJit({}, { enableIf: (args) => getOperationAST(args.document, args.operationName)?.operation === 'query' }),
+      // queries and mutations run as compiled functions (graphql-jit); first, since it replaces
+      // the executor that the wrappers below wrap
+      useCompiledExecution(),
       recorder.plugin,
       ...(config.observability.metrics ? [usePrometheus({ registry: metrics.registry, endpoint: '/metrics', metrics: yogaMetrics })] : []),
       ...(config.observability.tracing ? [await useTracing(options.tracerProvider)] : []),

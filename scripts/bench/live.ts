@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createClient, type Client } from 'graphql-ws';
+import { SignJWT } from 'jose';
 import pg from 'pg';
 import WebSocket, { WebSocketServer } from 'ws';
 import { createApp } from '../../src/app.ts';
@@ -546,17 +547,17 @@ async function bareScaling(databaseUrl: string) {
 }
 
 /**
- * The floor for CPU per DM: the bare stack's DM (bare-dm.mjs), one process, at each sustained
- * rate of the app's run, open loop for the same time. CPU ms per DM of the server process: what
- * this machine charges a process that is woken for every DM, apart from anything the app does.
+ * The floors for CPU per DM, one process each, at each sustained rate of the app's run, open loop
+ * for the same time; CPU ms per DM of the server process:
+ *   - the bare stack's DM (bare-dm.mjs: HTTP, one INSERT, one PUBLISH), what this machine charges
+ *     a process that is woken for every DM, apart from anything GraphQL or the app does;
+ *   - the chosen stack's DM (yoga-dm.mjs: a yoga mutation with a verified token, one INSERT, the
+ *     message delivered over graphql-ws to a console subscription held by this process), what
+ *     the app's DM would cost if everything it adds to yoga, graphql-ws and pg were free.
  */
-async function bareAtRates(databaseUrl: string, redisUrl: string | undefined) {
+async function floorsAtRates(databaseUrl: string, redisUrl: string | undefined) {
   const c = await firstConversation(databaseUrl);
-  const server = await startAppProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, [], { entry: path.join(root, 'scripts/bench/bare-dm.mjs') });
-  try {
-    // the same client as the app's run (fetch, keep-alive)
-    const post = (i: number) =>
-      fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: c.id, senderId: c.userId, text: `bare:${i}` }) }).then((r) => void r.text());
+  const atRates = async (server: { pid: number }, post: (i: number) => Promise<void>) => {
     for (let i = 0; i < 2000; i += 20) await Promise.all(Array.from({ length: 20 }, (_, k) => post(i + k))); // warm-up
     const results: { rate: number; cpuMs: number }[] = [];
     for (const rate of RATES) {
@@ -566,8 +567,41 @@ async function bareAtRates(databaseUrl: string, redisUrl: string | undefined) {
       results.push({ rate, cpuMs: ((cpuSeconds(server.pid) - cpu0) * 1000) / total });
     }
     return results;
+  };
+  const bare = await startAppProcess({ DATABASE_URL: databaseUrl, REDIS_URL: redisUrl }, [], { entry: path.join(root, 'scripts/bench/bare-dm.mjs') });
+  const bareRates = await (async () => {
+    try {
+      // the same client as the app's run (fetch, keep-alive)
+      const post = (i: number) =>
+        fetch(bare.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ conversationId: c.id, senderId: c.userId, text: `bare:${i}` }) }).then((r) => void r.text());
+      return await atRates(bare, post);
+    } finally {
+      await bare.stop();
+    }
+  })();
+  const yoga = await startAppProcess({ NODE_ENV: 'production', DATABASE_URL: databaseUrl, AUTH_SECRET: SECRET }, [], { entry: path.join(root, 'scripts/bench/yoga-dm.mjs') });
+  const authorization = `Bearer ${await new SignJWT({ handle: 'floor' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench|floor').sign(new TextEncoder().encode(SECRET))}`;
+  const hostConsole = createClient({ url: yoga.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization } });
+  try {
+    let delivered = 0;
+    await new Promise<void>((resolve, reject) => {
+      hostConsole.subscribe({ query: 'subscription ($c: ID!) { console(conversationId: $c) { id text } }', variables: { c: c.id } }, { next: () => void delivered++, error: reject, complete: () => {} });
+      // graphql-ws subscribes on the server before this answer: one message proves the path
+      const probe = setInterval(() => (delivered > 0 ? (clearInterval(probe), resolve()) : void post(-1)), 100);
+    });
+    function post(i: number) {
+      const body = JSON.stringify({ query: 'mutation ($c: ID!, $t: String!) { send(conversationId: $c, text: $t) { message { id } } }', variables: { c: c.id, t: `yoga:${i}` } });
+      return fetch(yoga.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body }).then((r) => void r.text());
+    }
+    const before = delivered;
+    const yogaRates = await atRates(yoga, post);
+    const sent = 2000 + RATES.reduce((sum, rate) => sum + rate * SECONDS, 0);
+    for (const deadline = clock() + DRAIN_MS; delivered - before < sent && clock() < deadline; ) await sleep(20);
+    if (delivered - before < sent) throw new Error(`the chosen stack's floor delivered ${delivered - before} of ${sent} DMs to its console`);
+    return { bareRates, yogaRates };
   } finally {
-    await server.stop();
+    await hostConsole.dispose();
+    await yoga.stop();
   }
 }
 
@@ -723,8 +757,8 @@ async function dmLatency(scenario: Scenario) {
     await host.dispose();
     const floor = await sqlInsertFloor(database?.url);
     const bare = scenario.instances === 2 && database ? await bareScaling(database.url) : null;
-    const bareRates = scenario.instances === 1 && database ? await bareAtRates(database.url, scenario.redis ? process.env.REDIS_URL : undefined) : null;
-    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, bare, bareRates, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
+    const floors = scenario.instances === 1 && database ? await floorsAtRates(database.url, scenario.redis ? process.env.REDIS_URL : undefined) : null;
+    return { scenario, outOfOrder, statementsPerDm, recorded: recorded as string[], cpuMsPerDmUnloaded, saturation, floor, bare, floors, one: { p50: percentile(one, 50), p99: percentile(one, 99), max: one[one.length - 1] }, rates };
   } finally {
     for (const server of servers) await server.stop();
     await database?.drop();
@@ -893,10 +927,11 @@ async function main() {
       );
     }
     for (const r of runs) {
-      if (!r.bareRates) continue;
-      // the app's CPU per DM at each sustained rate, against the bare stack's at the same rate
+      if (!r.floors) continue;
+      // the app's CPU per DM at each sustained rate, against both floors' at the same rate
       for (const x of r.rates) {
-        const bare = r.bareRates.find((b) => b.rate === x.rate);
+        const bare = r.floors.bareRates.find((b) => b.rate === x.rate);
+        const yoga = r.floors.yogaRates.find((b) => b.rate === x.rate);
         dmFigures.push({
           name: `app CPU per viewer DM at ${x.rate}/s, ${r.scenario.name}`,
           value: x.cpuMs,
@@ -907,6 +942,15 @@ async function main() {
           cpuMsPerOp: x.cpuMs,
           met: x.cpuMs <= 3,
         });
+        if (yoga)
+          dmFigures.push({
+            name: `floor on the chosen stack at ${x.rate}/s: a yoga mutation (jose), one INSERT, graphql-ws delivery to a console subscription; no Pothos, Prisma, rules or log (\`yoga-dm.mjs\`)`,
+            value: yoga.cpuMs,
+            unit: 'ms / DM',
+            baseline: `the app at ${x.rate}/s: ${x.cpuMs.toFixed(2)} ms`,
+            ratio: x.cpuMs / yoga.cpuMs,
+            cpuMsPerOp: yoga.cpuMs,
+          });
       }
     }
     for (const { bare } of runs) {

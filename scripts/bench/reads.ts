@@ -302,7 +302,7 @@ async function main() {
         vsHello('inbox', '`inbox(first: 20)` for an agent', 0.25),
         vsHello('inboxFloor', 'floor: the inbox page on the bare stack (HTTP, jose, the app\'s one statement over pg, the same JSON; `bare-inbox.mjs`)'),
         vsHello('inboxYoga', 'floor on the chosen stack: the same request through graphql-yoga and graphql-js (the selected fields in SDL, default resolvers), jose, the app\'s statement over pg; no Pothos, Prisma, authorization, log or metrics (`yoga-inbox.mjs`)'),
-        vsHello('inboxYogaJit', 'the same floor with graphql-jit executing (`@envelop/graphql-jit`, as the app runs queries)'),
+        vsHello('inboxYogaJit', 'the same floor with graphql-jit executing, as the app executes queries'),
         flagCost('page', 'npm start flags, `businessPage` CPU'),
         flagCost('inbox', 'npm start flags, `inbox` CPU'),
         observabilityCost('page', 'operation log + metrics, `businessPage` CPU'),
