@@ -14,6 +14,7 @@ import { createPubSub, createSchema, createYoga } from 'graphql-yoga';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import { WebSocketServer } from 'ws';
+import { useJit } from './floor-jit.mjs';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 const key = createSecretKey(Buffer.from(process.env.AUTH_SECRET ?? ''));
@@ -52,6 +53,8 @@ const yoga = createYoga({
   logging: false,
   landingPage: false,
   graphiql: false,
+  // the mutation compiled by graphql-jit, as the app runs it (the subscription on yoga's executor)
+  plugins: [useJit()],
   context: async ({ request, connectionParams }) => {
     const authorization = request?.headers.get('authorization') ?? connectionParams?.authorization;
     if (!authorization) return { subject: null };

@@ -9,7 +9,7 @@ import { createSecretKey } from 'node:crypto';
 import { createServer } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
-import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { useJit } from './floor-jit.mjs';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 
@@ -44,18 +44,6 @@ const resolvers = {
     repliesLeft: () => 0,
   },
 };
-
-/** graphql-jit in place of yoga's executor (YOGA_JIT), each document compiled once, as the app does */
-function useJit() {
-  const compiled = new WeakMap();
-  return {
-    onExecute({ args, setExecuteFn }) {
-      if (!compiled.has(args.document)) compiled.set(args.document, compileQuery(args.schema, args.document, args.operationName ?? undefined));
-      const query = compiled.get(args.document);
-      if (isCompiledQuery(query)) setExecuteFn((execution) => query.query(execution.rootValue, execution.contextValue, execution.variableValues));
-    },
-  };
-}
 
 const yoga = createYoga({
   schema: createSchema({ typeDefs, resolvers }),
