@@ -1,5 +1,5 @@
 // The floor of the viewer DM on the chosen stack: one DM as graphql-yoga and graphql-ws do it
-// without the app — a `send` mutation over HTTP (graphql-js, default field resolvers), the
+// without the app — a `send` mutation over HTTP (compiled by graphql-jit, as the app's are; default field resolvers), the
 // sender's bearer token verified with jose in yoga's context (key imported once), one INSERT into
 // "Message" over a pg pool as large as the app's, the message published on yoga's in-process
 // pub/sub and delivered over graphql-ws to the host console's subscription, as the app delivers
