@@ -11,33 +11,35 @@ import { getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionR
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
-type Compiled = CompiledQuery | null; // null: not compilable, yoga's executor runs it
+type Compiled = CompiledQuery | null; // null: a subscription, or not compilable: yoga's executor runs it
 
 const isPromise = (value: unknown): value is Promise<unknown> => typeof (value as Promise<unknown> | null)?.then === 'function';
+/** refused variables: no `data` at all (nothing ran) */
+const refused = (result: ExecutionResult) => !('data' in result);
+
+function compile(args: ExecutionArgs): Compiled {
+  if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') return null;
+  const result = compileQuery(args.schema, args.document, args.operationName ?? undefined);
+  return isCompiledQuery(result) ? result : null;
+}
 
 export function useCompiledExecution(): Plugin {
+  // decided once per (document, operation): the operation's kind and its compiled function
   const compiledByDocument = new WeakMap<DocumentNode, Map<string | null, Compiled>>();
   const compiled = (args: ExecutionArgs): Compiled => {
     let byOperation = compiledByDocument.get(args.document);
     if (!byOperation) compiledByDocument.set(args.document, (byOperation = new Map()));
     const name = args.operationName ?? null;
     let entry = byOperation.get(name);
-    if (entry === undefined) {
-      const result = compileQuery(args.schema, args.document, name ?? undefined);
-      entry = isCompiledQuery(result) ? result : null;
-      byOperation.set(name, entry);
-    }
+    if (entry === undefined) byOperation.set(name, (entry = compile(args)));
     return entry;
   };
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
-      if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') return;
       const query = compiled(args);
       if (!query) return;
       setExecuteFn((execution: ExecutionArgs) => {
         const result = query.query(execution.rootValue, execution.contextValue, execution.variableValues);
-        // refused variables: no `data` at all (nothing ran)
-        const refused = (r: ExecutionResult) => !('data' in r);
         if (isPromise(result)) return result.then((r) => (refused(r) ? executeFn(execution) : r));
         return refused(result) ? executeFn(execution) : result;
       });
